@@ -1,0 +1,706 @@
+package io.cocostream.mask;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The COCO Mask API: pure static functions that reproduce the pycocotools wheels' maskApi.c bit for
+ * bit on valid input, and refuse invalid input with a message that names the bad value where the C
+ * code would read out of bounds, hang, overflow or return garbage.
+ *
+ * <p>Masks are column-major; RLE counts start with a run of zeros. Functions taking a
+ * {@link MaskScratch} allocate only to grow it; the others are conveniences that make one.
+ */
+public final class Masks {
+    /** Default pixel budget of {@link #decode(Rle)}: the largest mask it will materialize. */
+    public static final long DEFAULT_MAX_DECODE_PIXELS = 1L << 28;
+
+    /** Coordinates beyond this magnitude would overflow maskApi.c's 5× upsampled int grid. */
+    static final double MAX_ABS_COORDINATE = 1e8;
+
+    private static final double SCALE = 5;
+
+    private Masks() {}
+
+    // ---------------------------------------------------------------- encode / decode
+
+    /** rleEncode: a column-major mask (non-zero is foreground) of h×w pixels into runs written to {@code out}; returns m. */
+    public static int encode(byte[] mask, int h, int w, int[] out) {
+        Rle.checkSize(h, w);
+        int a = h * w;
+        if (mask.length < a) {
+            throw new IllegalArgumentException("mask has " + mask.length + " pixels, expected h*w = " + a);
+        }
+        if (out.length < a + 1) {
+            throw new IllegalArgumentException("out has room for " + out.length + " runs, needs h*w+1 = " + (a + 1));
+        }
+        int k = 0;
+        boolean p = false;
+        int c = 0;
+        for (int j = 0; j < a; j++) {
+            boolean v = mask[j] != 0;
+            if (v != p) {
+                out[k++] = c;
+                c = 0;
+                p = v;
+            }
+            c++;
+        }
+        out[k++] = c;
+        return k;
+    }
+
+    /** rleEncode for one mask, returning an exactly sized {@link Rle}. */
+    public static Rle encode(byte[] mask, int h, int w) {
+        Rle.checkSize(h, w);
+        int[] out = new int[h * w + 1];
+        int m = encode(mask, h, w, out);
+        return Rle.trusted(h, w, Arrays.copyOf(out, m));
+    }
+
+    /** rleDecode into the caller's buffer of at least h·w bytes; pixels past the counts' sum are background. */
+    public static void decode(Rle r, byte[] out) {
+        long a = (long) r.h() * r.w();
+        if (out.length < a) {
+            throw new IllegalArgumentException("out has " + out.length + " bytes, mask needs h*w = " + a);
+        }
+        int[] cnts = r.countsView();
+        int p = 0;
+        byte v = 0;
+        for (int cnt : cnts) {
+            Arrays.fill(out, p, p + cnt, v);
+            p += cnt;
+            v = (byte) (1 - v);
+        }
+        Arrays.fill(out, p, (int) a, (byte) 0);
+    }
+
+    /** rleDecode, refusing masks above {@link #DEFAULT_MAX_DECODE_PIXELS}. */
+    public static byte[] decode(Rle r) {
+        return decode(r, DEFAULT_MAX_DECODE_PIXELS);
+    }
+
+    /** rleDecode, refusing masks of more than {@code maxPixels} pixels. */
+    public static byte[] decode(Rle r, long maxPixels) {
+        long a = (long) r.h() * r.w();
+        if (a > maxPixels) {
+            throw new IllegalArgumentException("refusing to decode a " + r.h() + "x" + r.w() + " mask ("
+                    + a + " pixels): over the pixel budget of " + maxPixels);
+        }
+        byte[] out = new byte[(int) a];
+        decode(r, out);
+        return out;
+    }
+
+    // ---------------------------------------------------------------- area / bbox
+
+    /** rleArea: the number of foreground pixels. */
+    public static int area(Rle r) {
+        int[] cnts = r.countsView();
+        int a = 0;
+        for (int i = 1; i < cnts.length; i += 2) {
+            a += cnts[i];
+        }
+        return a;
+    }
+
+    /** rleToBbox (PyPI build: zero-length runs skipped) into {@code out[off..off+4)} as x, y, w, h. */
+    public static void toBbox(Rle r, double[] out, int off) {
+        int h = r.h();
+        int[] cnts = r.countsView();
+        int m = (cnts.length / 2) * 2;
+        int xs = r.w();
+        int ys = h;
+        int xe = 0;
+        int ye = 0;
+        int cc = 0;
+        int xp = 0;
+        boolean any = false;
+        for (int j = 0; j < m; j += 2) {
+            cc += cnts[j];
+            int run = cnts[j + 1];
+            if (run == 0) {
+                continue;
+            }
+            any = true;
+            int y = cc % h;
+            int x = cc / h;
+            xp = x;
+            xs = Math.min(xs, x);
+            xe = Math.max(xe, x);
+            ys = Math.min(ys, y);
+            ye = Math.max(ye, y);
+            cc += run;
+            int t = cc - 1;
+            y = t % h;
+            x = t / h;
+            if (xp < x) {
+                ys = 0;
+                ye = h - 1;
+            }
+            xs = Math.min(xs, x);
+            xe = Math.max(xe, x);
+            ys = Math.min(ys, y);
+            ye = Math.max(ye, y);
+        }
+        if (!any) {
+            out[off] = out[off + 1] = out[off + 2] = out[off + 3] = 0;
+            return;
+        }
+        out[off] = xs;
+        out[off + 1] = ys;
+        out[off + 2] = xe - xs + 1;
+        out[off + 3] = ye - ys + 1;
+    }
+
+    /** rleToBbox for one mask as a new {@code [x, y, w, h]}. */
+    public static double[] toBbox(Rle r) {
+        double[] bb = new double[4];
+        toBbox(r, bb, 0);
+        return bb;
+    }
+
+    // ---------------------------------------------------------------- polygons and boxes
+
+    /** rleFrPoly: rasterizes the first k points of {@code xy} exactly as COCO does (5× upsampled boundary, parity fill). */
+    public static Rle frPoly(double[] xy, int k, int h, int w, MaskScratch s) {
+        Rle.checkSize(h, w);
+        if (k < 0 || 2L * k > xy.length) {
+            throw new IllegalArgumentException("polygon of " + xy.length + " numbers has no " + k + " points");
+        }
+        for (int i = 0; i < 2 * k; i++) {
+            double v = xy[i];
+            if (!(Math.abs(v) <= MAX_ABS_COORDINATE)) {
+                throw new IllegalArgumentException("polygon coordinate #" + i + " is " + v
+                        + ": expected a finite number of magnitude at most " + MAX_ABS_COORDINATE);
+            }
+        }
+        long steps = 0;
+        for (int j = 0; j < k; j++) {
+            int j1 = j + 1 == k ? 0 : j + 1;
+            int dx = Math.abs(up(xy[2 * j1]) - up(xy[2 * j]));
+            int dy = Math.abs(up(xy[2 * j1 + 1]) - up(xy[2 * j + 1]));
+            steps += Math.max(dx, dy) + 1;
+        }
+        if (steps > s.maxPolySteps) {
+            throw new IllegalArgumentException("polygon boundary has " + steps
+                    + " upsampled steps, over the limit of " + s.maxPolySteps);
+        }
+        // Walk the upsampled boundary point by point (no point arrays), keeping the y-boundary crossings.
+        int[] a = s.a;
+        int n = 0;
+        int pu = 0;
+        int pv = 0;
+        boolean first = true;
+        for (int j = 0; j < k; j++) {
+            int j1 = j + 1 == k ? 0 : j + 1;
+            int xs = up(xy[2 * j]);
+            int xe = up(xy[2 * j1]);
+            int ys = up(xy[2 * j + 1]);
+            int ye = up(xy[2 * j1 + 1]);
+            int dx = Math.abs(xe - xs);
+            int dy = Math.abs(ys - ye);
+            boolean flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
+            if (flip) {
+                int t = xs;
+                xs = xe;
+                xe = t;
+                t = ys;
+                ys = ye;
+                ye = t;
+            }
+            boolean alongX = dx >= dy;
+            int len = alongX ? dx : dy;
+            // dx = dy = 0 is a repeated vertex: C divides 0/0 there, but its one point never starts a crossing.
+            double slope = len == 0 ? 0 : alongX ? (double) (ye - ys) / dx : (double) (xe - xs) / dy;
+            for (int d = 0; d <= len; d++) {
+                int t = flip ? len - d : d;
+                int u;
+                int v;
+                if (alongX) {
+                    u = t + xs;
+                    v = (int) (ys + slope * t + .5);
+                } else {
+                    v = t + ys;
+                    u = (int) (xs + slope * t + .5);
+                }
+                if (!first && u != pu) {
+                    double xd = u < pu ? u : u - 1;
+                    xd = (xd + .5) / SCALE - .5;
+                    if (Math.floor(xd) == xd && xd >= 0 && xd <= w - 1) {
+                        double yd = Math.min(v, pv);
+                        yd = (yd + .5) / SCALE - .5;
+                        if (yd < 0) {
+                            yd = 0;
+                        } else if (yd > h) {
+                            yd = h;
+                        }
+                        yd = Math.ceil(yd);
+                        if (n + 1 >= a.length) {
+                            a = s.a = MaskScratch.grow(a, n + 2);
+                        }
+                        a[n++] = (int) xd * h + (int) yd;
+                    }
+                }
+                first = false;
+                pu = u;
+                pv = v;
+            }
+        }
+        a[n++] = h * w;
+        Arrays.sort(a, 0, n);
+        int p = 0;
+        for (int j = 0; j < n; j++) {
+            int t = a[j];
+            a[j] -= p;
+            p = t;
+        }
+        // Coinciding crossings cancel: fold a zero run into its neighbour (in place, m <= j).
+        int m = 1;
+        int j = 1;
+        while (j < n) {
+            if (a[j] > 0) {
+                a[m++] = a[j++];
+            } else {
+                j++;
+                if (j < n) {
+                    a[m - 1] += a[j++];
+                }
+            }
+        }
+        return Rle.trusted(h, w, Arrays.copyOf(a, m));
+    }
+
+    /** rleFrPoly over all points of a flat {@code [x0, y0, x1, y1, ...]} list (an odd last number is ignored, as pycocotools does). */
+    public static Rle frPoly(double[] xy, int h, int w, MaskScratch s) {
+        return frPoly(xy, xy.length / 2, h, w, s);
+    }
+
+    /** rleFrPoly with a scratch of its own. */
+    public static Rle frPoly(double[] xy, int h, int w) {
+        return frPoly(xy, h, w, new MaskScratch());
+    }
+
+    private static int up(double v) {
+        return (int) (SCALE * v + .5);
+    }
+
+    /** rleFrBbox: the mask of box {@code [x, y, w, h]}, rasterized as its 4-point polygon. */
+    public static Rle frBbox(double[] bb, int h, int w, MaskScratch s) {
+        if (bb.length != 4) {
+            throw new IllegalArgumentException("a bbox has 4 numbers [x, y, w, h], got " + bb.length);
+        }
+        double xs = bb[0];
+        double xe = xs + bb[2];
+        double ys = bb[1];
+        double ye = ys + bb[3];
+        return frPoly(new double[] {xs, ys, xs, ye, xe, ye, xe, ys}, 4, h, w, s);
+    }
+
+    /** rleFrBbox with a scratch of its own. */
+    public static Rle frBbox(double[] bb, int h, int w) {
+        return frBbox(bb, h, w, new MaskScratch());
+    }
+
+    // ---------------------------------------------------------------- merge / iou
+
+    /** rleMerge: union ({@code intersect=false}) or intersection of masks; masks of differing sizes give an empty 0×0 mask. */
+    public static Rle merge(Rle[] rles, boolean intersect, MaskScratch s) {
+        int n = rles.length;
+        if (n == 0) {
+            return Rle.trusted(0, 0, new int[0]);
+        }
+        Rle first = rles[0];
+        if (n == 1) {
+            return first;
+        }
+        int h = first.h();
+        int w = first.w();
+        for (int i = 1; i < n; i++) {
+            if (rles[i].h() != h || rles[i].w() != w) {
+                return Rle.trusted(0, 0, new int[0]);
+            }
+        }
+        long target = 0;
+        for (Rle r : rles) {
+            target = Math.max(target, r.countsSum());
+        }
+        int[] cur = s.b;
+        int m = first.m();
+        cur = MaskScratch.grow(cur, m + 1);
+        m = padTo(first.countsView(), m, target, cur);
+        int[] next = s.c;
+        for (int i = 1; i < n; i++) {
+            int[] bc = rles[i].countsView();
+            int mb = bc.length;
+            if (rles[i].countsSum() != target) {
+                int[] padded = new int[mb + 1];
+                mb = padTo(bc, mb, target, padded);
+                bc = padded;
+            }
+            next = MaskScratch.grow(next, m + mb + 1);
+            m = mergeTwo(cur, m, bc, mb, intersect, next);
+            int[] t = cur;
+            cur = next;
+            next = t;
+        }
+        s.b = cur;
+        s.c = next;
+        return Rle.trusted(h, w, Arrays.copyOf(cur, m));
+    }
+
+    /** rleMerge with a scratch of its own. */
+    public static Rle merge(Rle[] rles, boolean intersect) {
+        return merge(rles, intersect, new MaskScratch());
+    }
+
+    /** Copies counts into out, extending the background tail so that they sum to target (C would loop forever on unequal sums). */
+    private static int padTo(int[] cnts, int m, long target, int[] out) {
+        System.arraycopy(cnts, 0, out, 0, m);
+        long sum = 0;
+        for (int i = 0; i < m; i++) {
+            sum += cnts[i];
+        }
+        int pad = (int) (target - sum);
+        if (pad == 0) {
+            return m;
+        }
+        if (m % 2 == 1) {
+            out[m - 1] += pad;
+            return m;
+        }
+        out[m] = pad;
+        return m + 1;
+    }
+
+    /** The two-mask step of rleMerge over counts of equal sum; returns the number of runs written to out. */
+    private static int mergeTwo(int[] ac, int ma, int[] bc, int mb, boolean intersect, int[] out) {
+        int ca = ma > 0 ? ac[0] : 0;
+        int cb = mb > 0 ? bc[0] : 0;
+        boolean v = false;
+        boolean va = false;
+        boolean vb = false;
+        int m = 0;
+        int a = 1;
+        int b = 1;
+        int cc = 0;
+        boolean more = true;
+        while (more) {
+            int c = Math.min(ca, cb);
+            cc += c;
+            ca -= c;
+            if (ca == 0 && a < ma) {
+                ca = ac[a++];
+                va = !va;
+            }
+            cb -= c;
+            if (cb == 0 && b < mb) {
+                cb = bc[b++];
+                vb = !vb;
+            }
+            more = ca != 0 || cb != 0;
+            boolean vp = v;
+            v = intersect ? va && vb : va || vb;
+            if (v != vp || !more) {
+                out[m++] = cc;
+                cc = 0;
+            }
+        }
+        return m;
+    }
+
+    /** rleIou: {@code result[d][g]} is the IoU of dt[d] and gt[g]; for a crowd gt, intersection over dt's area; -1 where sizes differ. */
+    public static double[][] iou(Rle[] dt, Rle[] gt, boolean[] iscrowd) {
+        checkCrowd(gt.length, iscrowd);
+        double[][] db = new double[dt.length][];
+        double[][] gb = new double[gt.length][];
+        for (int d = 0; d < dt.length; d++) {
+            db[d] = toBbox(dt[d]);
+        }
+        for (int g = 0; g < gt.length; g++) {
+            gb[g] = toBbox(gt[g]);
+        }
+        double[][] o = bbIou(db, gb, iscrowd);
+        for (int g = 0; g < gt.length; g++) {
+            for (int d = 0; d < dt.length; d++) {
+                if (o[d][g] > 0) {
+                    o[d][g] = rleIou(dt[d], gt[g], iscrowd != null && iscrowd[g]);
+                }
+            }
+        }
+        return o;
+    }
+
+    private static double rleIou(Rle dtR, Rle gtR, boolean crowd) {
+        if (dtR.h() != gtR.h() || dtR.w() != gtR.w()) {
+            return -1;
+        }
+        int[] ac = dtR.countsView();
+        int[] bc = gtR.countsView();
+        long sa = dtR.countsSum();
+        long sb = gtR.countsSum();
+        if (sa != sb) {
+            long target = Math.max(sa, sb);
+            int[] pa = new int[ac.length + 1];
+            int[] pb = new int[bc.length + 1];
+            ac = Arrays.copyOf(pa, padTo(ac, ac.length, target, pa));
+            bc = Arrays.copyOf(pb, padTo(bc, bc.length, target, pb));
+        }
+        int ka = ac.length;
+        int kb = bc.length;
+        int ca = ka > 0 ? ac[0] : 0;
+        int cb = kb > 0 ? bc[0] : 0;
+        boolean va = false;
+        boolean vb = false;
+        int a = 1;
+        int b = 1;
+        long i = 0;
+        long u = 0;
+        boolean more = true;
+        while (more) {
+            int c = Math.min(ca, cb);
+            if (va || vb) {
+                u += c;
+                if (va && vb) {
+                    i += c;
+                }
+            }
+            ca -= c;
+            if (ca == 0 && a < ka) {
+                ca = ac[a++];
+                va = !va;
+            }
+            cb -= c;
+            if (cb == 0 && b < kb) {
+                cb = bc[b++];
+                vb = !vb;
+            }
+            more = ca != 0 || cb != 0;
+        }
+        if (i == 0) {
+            u = 1;
+        } else if (crowd) {
+            u = area(dtR);
+        }
+        return (double) i / (double) u;
+    }
+
+    /** bbIou: {@code result[d][g]} is the IoU of boxes dt[d] and gt[g] ({@code [x, y, w, h]}); for a crowd gt, over dt's area. */
+    public static double[][] bbIou(double[][] dt, double[][] gt, boolean[] iscrowd) {
+        checkCrowd(gt.length, iscrowd);
+        double[][] o = new double[dt.length][gt.length];
+        for (int g = 0; g < gt.length; g++) {
+            double[] gg = checkBox(gt[g], "gt", g);
+            double ga = gg[2] * gg[3];
+            boolean crowd = iscrowd != null && iscrowd[g];
+            for (int d = 0; d < dt.length; d++) {
+                double[] dd = checkBox(dt[d], "dt", d);
+                double da = dd[2] * dd[3];
+                double w = Math.min(dd[2] + dd[0], gg[2] + gg[0]) - Math.max(dd[0], gg[0]);
+                if (w <= 0) {
+                    continue;
+                }
+                double h = Math.min(dd[3] + dd[1], gg[3] + gg[1]) - Math.max(dd[1], gg[1]);
+                if (h <= 0) {
+                    continue;
+                }
+                double i = w * h;
+                double u = crowd ? da : da + ga - i;
+                o[d][g] = i / u;
+            }
+        }
+        return o;
+    }
+
+    private static double[] checkBox(double[] bb, String which, int i) {
+        if (bb.length != 4) {
+            throw new IllegalArgumentException(which + " box #" + i + " has " + bb.length + " numbers, expected 4");
+        }
+        return bb;
+    }
+
+    private static void checkCrowd(int n, boolean[] iscrowd) {
+        if (iscrowd != null && iscrowd.length != n) {
+            throw new IllegalArgumentException("iscrowd has " + iscrowd.length + " flags for " + n + " gt masks");
+        }
+    }
+
+    // ---------------------------------------------------------------- compressed strings
+
+    /** rleToString: COCO's compressed counts string (LEB128-like 5-bit groups, deltas from index 3 on). */
+    public static String toString(Rle r, MaskScratch s) {
+        int[] cnts = r.countsView();
+        int m = cnts.length;
+        char[] out = s.chars = MaskScratch.grow(s.chars, m * 7);
+        int p = 0;
+        for (int i = 0; i < m; i++) {
+            long x = cnts[i];
+            if (i > 2) {
+                x -= cnts[i - 2];
+            }
+            boolean more = true;
+            while (more) {
+                int c = (int) (x & 0x1f);
+                x >>= 5;
+                more = (c & 0x10) != 0 ? x != -1 : x != 0;
+                if (more) {
+                    c |= 0x20;
+                }
+                out[p++] = (char) (c + 48);
+            }
+        }
+        return new String(out, 0, p);
+    }
+
+    /** rleToString with a scratch of its own. */
+    public static String toString(Rle r) {
+        return toString(r, new MaskScratch());
+    }
+
+    /** rleFrString: parses a compressed counts string, refusing malformed text and counts that are negative or overrun h·w. */
+    public static Rle frString(CharSequence str, int h, int w, MaskScratch s) {
+        Rle.checkSize(h, w);
+        int len = str.length();
+        int[] cnts = s.a = MaskScratch.grow(s.a, len);
+        int m = 0;
+        int p = 0;
+        while (p < len) {
+            long x = 0;
+            int k = 0;
+            boolean more = true;
+            while (more) {
+                if (p >= len) {
+                    throw new IllegalArgumentException("compressed RLE string ends inside a number at offset " + p);
+                }
+                char ch = str.charAt(p);
+                int c = ch - 48;
+                if (c < 0 || c > 63) {
+                    throw new IllegalArgumentException("compressed RLE string has '" + ch + "' at offset " + p
+                            + ": expected characters '0' to 'o'");
+                }
+                if (k == 7) {
+                    throw new IllegalArgumentException("compressed RLE string has a number longer than 7 characters at offset " + p);
+                }
+                x |= (long) (c & 0x1f) << (5 * k);
+                more = (c & 0x20) != 0;
+                p++;
+                k++;
+                if (!more && (c & 0x10) != 0) {
+                    x |= -1L << (5 * k);
+                }
+            }
+            if (m > 2) {
+                x += cnts[m - 2];
+            }
+            if (x < 0 || x > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("compressed RLE count #" + m + " decodes to " + x
+                        + " (ending at offset " + p + "): expected a count in [0, 2^31)");
+            }
+            cnts[m++] = (int) x;
+        }
+        return Rle.of(h, w, cnts, m);
+    }
+
+    /** rleFrString with a scratch of its own. */
+    public static Rle frString(CharSequence str, int h, int w) {
+        return frString(str, h, w, new MaskScratch());
+    }
+
+    // ---------------------------------------------------------------- annotations
+
+    /**
+     * COCO.annToRLE: an annotation's segmentation as one RLE. Polygons go through frPyObjects'
+     * dispatch (routing on the first part only, parts unioned); an uncompressed RLE keeps its own
+     * size; a compressed one is parsed.
+     */
+    public static Rle annToRle(Segmentation seg, int h, int w, MaskScratch s) {
+        if (seg instanceof Segmentation.Polygons poly) {
+            double[][] parts = poly.parts();
+            if (parts.length == 0) {
+                throw new IllegalArgumentException("segmentation is an empty polygon list []");
+            }
+            int first = parts[0].length;
+            if (first == 4) {
+                throw new IllegalArgumentException("first polygon has exactly 4 numbers: pycocotools reads"
+                        + " it as a bbox and fails; a polygon needs at least 6 numbers");
+            }
+            if (first < 4) {
+                throw new IllegalArgumentException("first polygon has " + first
+                        + " numbers: pycocotools does not support it; a polygon needs at least 6 numbers");
+            }
+            Rle[] rles = new Rle[parts.length];
+            for (int i = 0; i < parts.length; i++) {
+                rles[i] = frPoly(parts[i], h, w, s);
+            }
+            return merge(rles, false, s);
+        }
+        if (seg instanceof Segmentation.UncompressedRle u) {
+            return Rle.ofLongs(u.h(), u.w(), u.counts());
+        }
+        Segmentation.CompressedRle c = (Segmentation.CompressedRle) seg;
+        return frString(c.counts(), c.h(), c.w(), s);
+    }
+
+    /**
+     * frPyObjects' dispatch over JSON-shaped objects ({@link List}, {@link Map},
+     * {@link Number}, {@link String}) or a {@code double[][]} of boxes (pycocotools' ndarray path):
+     * boxes, polygons, uncompressed or compressed RLEs. A single object gives a one-element list.
+     */
+    public static List<Rle> frPyObjects(Object pyobj, int h, int w, MaskScratch s) {
+        List<Rle> out = new ArrayList<>();
+        if (pyobj instanceof double[][] boxes) {
+            for (double[] bb : boxes) {
+                out.add(frBbox(bb, h, w, s));
+            }
+            return out;
+        }
+        if (pyobj instanceof List<?> list) {
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("frPyObjects of an empty list (pycocotools: IndexError)");
+            }
+            Object first = list.get(0);
+            if (first instanceof List<?> firstList) {
+                if (firstList.size() == 4) {
+                    throw new IllegalArgumentException("a list of 4-number lists is a list of boxes that"
+                            + " pycocotools only takes as an ndarray (TypeError on a list)");
+                }
+                if (firstList.size() > 4) {
+                    for (double[] part : ((Segmentation.Polygons) Segmentation.fromJson(list)).parts()) {
+                        out.add(frPoly(part, h, w, s));
+                    }
+                    return out;
+                }
+            } else if (first instanceof Map<?, ?>) {
+                for (Object o : list) {
+                    out.add(rleOf(o, s));
+                }
+                return out;
+            } else if (first instanceof Number) {
+                throw new IllegalArgumentException("frPyObjects of a flat number list: pycocotools needs a"
+                        + " list of objects (TypeError: object of type 'int' has no len())");
+            }
+            throw new IllegalArgumentException("input type is not supported: first element " + first);
+        }
+        if (pyobj instanceof Map<?, ?>) {
+            out.add(rleOf(pyobj, s));
+            return out;
+        }
+        throw new IllegalArgumentException("input type is not supported: " + pyobj);
+    }
+
+    /** A {@code {"size": [h, w], "counts": ...}} map as an RLE (frUncompressedRLE for a list, frString for a string). */
+    private static Rle rleOf(Object map, MaskScratch s) {
+        Segmentation seg = Segmentation.fromJson(map);
+        if (seg instanceof Segmentation.Polygons) {
+            throw new IllegalArgumentException("expected an RLE object, got " + map);
+        }
+        return annToRle(seg, 0, 0, s);
+    }
+
+    /** COCO.annToRLE with a scratch of its own. */
+    public static Rle annToRle(Segmentation seg, int h, int w) {
+        return annToRle(seg, h, w, new MaskScratch());
+    }
+}
