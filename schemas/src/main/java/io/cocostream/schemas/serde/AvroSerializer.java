@@ -1,0 +1,102 @@
+package io.cocostream.schemas.serde;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro records in the Confluent wire format: magic byte 0, the schema's 4-byte big-endian
+ * registry id, then Avro binary. Thread-safe, so one instance may serve every Streams thread.
+ */
+public final class AvroSerializer<T extends GenericContainer> implements Serializer<T> {
+    static final byte MAGIC = 0;
+
+    private SerdeConfig config;
+    private SchemaRegistryClient client;
+    private boolean isKey;
+    private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+
+    public AvroSerializer() {}
+
+    /** A serializer sharing an existing client (and its caches). */
+    public AvroSerializer(SchemaRegistryClient client, Map<String, ?> configs, boolean isKey) {
+        this.client = client;
+        configure(configs, isKey);
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.config = SerdeConfig.from(configs);
+        this.isKey = isKey;
+        if (client == null) {
+            client = new SchemaRegistryClient(config);
+        }
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        if (config == null) {
+            throw new IllegalStateException("AvroSerializer used before configure()");
+        }
+        Schema schema = record.getSchema();
+        SubjectNameStrategy strategy = isKey ? config.keyStrategy() : config.valueStrategy();
+        String subject = strategy.subject(topic, isKey, schema);
+        try {
+            int id;
+            Object datum = record;
+            Schema writerSchema = schema;
+            if (config.useLatestVersion()) {
+                SchemaRegistryClient.Registered latest = client.version(subject, "latest");
+                id = latest.id();
+                if (!latest.schema().equals(schema)) {
+                    writerSchema = latest.schema();
+                    datum = project(record, schema, writerSchema);
+                }
+            } else if (config.autoRegister()) {
+                id = client.register(subject, schema);
+            } else {
+                id = client.lookupId(subject, schema);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            out.write(MAGIC);
+            out.write(ByteBuffer.allocate(4).putInt(id).array());
+            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+            writer(writerSchema).write(datum, enc);
+            enc.flush();
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot serialize a " + schema.getFullName() + " for topic " + topic
+                    + " (subject " + subject + "): " + e.getMessage(), e);
+        }
+    }
+
+    private DatumWriter<Object> writer(Schema schema) {
+        return writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, SpecificData.get()));
+    }
+
+    /** Re-reads a record as the subject's latest schema (which must be able to read the record's schema). */
+    private Object project(T record, Schema from, Schema to) throws IOException {
+        ByteArrayOutputStream tmp = new ByteArrayOutputStream(256);
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(tmp, null);
+        writer(from).write(record, enc);
+        enc.flush();
+        return new GenericDatumReader<Object>(from, to)
+                .read(null, DecoderFactory.get().binaryDecoder(tmp.toByteArray(), null));
+    }
+}
