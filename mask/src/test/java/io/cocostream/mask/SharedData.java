@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The read-only reference data in {@code ../shared/coco}, read in place. */
-final class SharedData {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class SharedData {
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private SharedData() {}
 
     /** The shared COCO folder, found from the module or the project root. */
-    static Path coco() {
+    public static Path coco() {
         for (Path p : List.of(Path.of("../shared/coco"), Path.of("../../shared/coco"))) {
             if (Files.isDirectory(p)) {
                 return p;
@@ -26,7 +26,7 @@ final class SharedData {
         throw new IllegalStateException("../shared/coco not found from " + Path.of("").toAbsolutePath());
     }
 
-    static JsonNode readJson(String relative) {
+    public static JsonNode readJson(String relative) {
         try {
             return JSON.readTree(coco().resolve(relative).toFile());
         } catch (IOException e) {
@@ -34,7 +34,7 @@ final class SharedData {
         }
     }
 
-    static List<JsonNode> readJsonLines(String relative) {
+    public static List<JsonNode> readJsonLines(String relative) {
         List<JsonNode> rows = new ArrayList<>();
         try (Stream<String> lines = Files.lines(coco().resolve(relative))) {
             for (String line : (Iterable<String>) lines::iterator) {
@@ -49,11 +49,11 @@ final class SharedData {
     }
 
     /** A JSON node as the generic List/Map/Number/String tree the Mask API's dispatch takes. */
-    static Object plain(JsonNode n) {
+    public static Object plain(JsonNode n) {
         return JSON.convertValue(n, Object.class);
     }
 
-    static double[] doubles(JsonNode n) {
+    public static double[] doubles(JsonNode n) {
         double[] out = new double[n.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = n.get(i).asDouble();
@@ -61,7 +61,7 @@ final class SharedData {
         return out;
     }
 
-    static int[] ints(JsonNode n) {
+    public static int[] ints(JsonNode n) {
         int[] out = new int[n.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = n.get(i).asInt();

@@ -1,0 +1,49 @@
+package io.cocostream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cocostream} command: a thin shell over the modules' entry points. */
+@Command(name = "cocostream", mixinStandardHelpOptions = true, versionProvider = Cocostream.Version.class,
+        description = "COCO annotation deliveries as a live, validated, queryable event stream on Apache Kafka.",
+        subcommands = {
+            LocalCommand.class,
+            DemoCommand.class,
+            MasksCommand.class,
+            CommandLine.HelpCommand.class,
+        })
+public final class Cocostream implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code. */
+    public static int run(String... args) {
+        Logging.configure();
+        return new CommandLine(new Cocostream())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    cmd.getErr().println("cocostream " + cmd.getCommandName() + ": " + ex.getMessage());
+                    return 2;
+                })
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Cocostream.class.getPackage().getImplementationVersion();
+            return new String[] {"cocostream " + (v == null ? "dev" : v)};
+        }
+    }
+}

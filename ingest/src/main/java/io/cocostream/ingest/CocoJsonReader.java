@@ -1,0 +1,140 @@
+package io.cocostream.ingest;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Streams a COCO file with Jackson's token API: the top level is walked token by token and only
+ * one element of a top-level array (an image, an annotation, a category) is held as a tree at a
+ * time, so memory is bounded by the largest element, not by the file. Top-level keys may come in
+ * any order; a bare top-level array (a results file) is the section {@link #RESULTS}.
+ */
+public final class CocoJsonReader {
+    /** The section name of a bare top-level array. */
+    public static final String RESULTS = "";
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Receives one element of a requested section. */
+    @FunctionalInterface
+    public interface ElementHandler {
+        void element(String section, long index, JsonNode element, Location location);
+    }
+
+    private final Path file;
+
+    public CocoJsonReader(Path file) {
+        this.file = file;
+    }
+
+    /** The file's top-level keys in file order ({@code [""]} for a bare array), without reading their values. */
+    public List<String> topLevelKeys() {
+        List<String> keys = new ArrayList<>();
+        scan(Set.of(), (s, i, e, l) -> { }, keys);
+        return keys;
+    }
+
+    /** Calls the handler for every element of the requested top-level arrays, in file order. */
+    public void scan(Set<String> sections, ElementHandler handler) {
+        scan(sections, handler, new ArrayList<>());
+    }
+
+    private void scan(Set<String> sections, ElementHandler handler, List<String> keysSeen) {
+        String name = file.toString();
+        try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.getFactory().createParser(in)) {
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.START_ARRAY) {
+                keysSeen.add(RESULTS);
+                readArray(p, RESULTS, "$", sections.contains(RESULTS), handler);
+            } else if (t == JsonToken.START_OBJECT) {
+                while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    keysSeen.add(key);
+                    JsonToken v = p.nextToken();
+                    if (sections.contains(key)) {
+                        if (v != JsonToken.START_ARRAY) {
+                            throw new CocoFormatException(location(p, "$." + key), "expected an array, found " + v);
+                        }
+                        readArray(p, key, "$." + key, true, handler);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+                if (t != JsonToken.END_OBJECT) {
+                    throw new CocoFormatException(location(p, "$"), "expected a key or '}', found " + t);
+                }
+            } else {
+                throw new CocoFormatException(location(p, "$"),
+                        "expected a COCO object or a results array, found " + (t == null ? "an empty file" : t));
+            }
+            if (p.nextToken() != null) {
+                throw new CocoFormatException(location(p, "$"), "unexpected content after the top-level value");
+            }
+        } catch (JsonProcessingException e) {
+            JsonLocation l = e.getLocation();
+            throw new CocoFormatException(new Location(name, pathOf(e), l == null ? -1 : l.getLineNr(),
+                    l == null ? -1 : l.getColumnNr()), "malformed JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new CocoFormatException(new Location(name, "$", -1, -1), "cannot read: " + e, e);
+        }
+    }
+
+    private void readArray(JsonParser p, String section, String path, boolean deliver, ElementHandler handler)
+            throws IOException {
+        long index = 0;
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw new CocoFormatException(location(p, path + "[" + index + "]"), "file ends inside " + path);
+            }
+            if (deliver) {
+                Location at = location(p, path + "[" + index + "]");
+                JsonNode element = p.readValueAsTree();
+                handler.element(section, index, element, at);
+            } else {
+                p.skipChildren();
+            }
+            index++;
+        }
+    }
+
+    private Location location(JsonParser p, String path) {
+        JsonLocation l = p.currentTokenLocation();
+        return new Location(file.toString(), path, l.getLineNr(), l.getColumnNr());
+    }
+
+    private static String pathOf(JsonProcessingException e) {
+        Object src = e.getProcessor();
+        if (src instanceof JsonParser jp) {
+            return jsonPointerToPath(jp.getParsingContext().pathAsPointer().toString());
+        }
+        return "$";
+    }
+
+    /** {@code /annotations/3/bbox} as {@code $.annotations[3].bbox}. */
+    static String jsonPointerToPath(String pointer) {
+        StringBuilder sb = new StringBuilder("$");
+        for (String part : pointer.split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (part.chars().allMatch(Character::isDigit)) {
+                sb.append('[').append(part).append(']');
+            } else {
+                sb.append('.').append(part);
+            }
+        }
+        return sb.toString();
+    }
+}
