@@ -13,7 +13,7 @@ public final class EmbeddedStackExtension implements BeforeAllCallback, Paramete
     private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(EmbeddedStackExtension.class);
 
     /** Closes the stack when JUnit closes the class's store. */
-    private record Holder(EmbeddedStack stack) implements ExtensionContext.Store.CloseableResource {
+    private record Holder(EmbeddedStack stack) implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             stack.close();

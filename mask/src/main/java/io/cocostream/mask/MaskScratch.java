@@ -13,7 +13,7 @@ public final class MaskScratch {
     int[] a = new int[1024];
     int[] b = new int[1024];
     int[] c = new int[1024];
-    char[] chars = new char[1024];
+    byte[] bytes = new byte[1024];
     final long maxPolySteps;
 
     public MaskScratch() {
@@ -35,7 +35,7 @@ public final class MaskScratch {
         return Arrays.copyOf(buf, Math.max(needed, buf.length + (buf.length >> 1)));
     }
 
-    static char[] grow(char[] buf, int needed) {
+    static byte[] grow(byte[] buf, int needed) {
         if (needed <= buf.length) {
             return buf;
         }

@@ -1,5 +1,9 @@
 package io.cocostream.mask;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +25,8 @@ public final class Masks {
     static final double MAX_ABS_COORDINATE = 1e8;
 
     private static final double SCALE = 5;
+    private static final long ONES = 0x0101010101010101L;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
 
     private Masks() {}
 
@@ -39,14 +45,24 @@ public final class Masks {
         int k = 0;
         boolean p = false;
         int c = 0;
-        for (int j = 0; j < a; j++) {
-            boolean v = mask[j] != 0;
-            if (v != p) {
-                out[k++] = c;
-                c = 0;
-                p = v;
+        int j = 0;
+        while (j < a) {
+            // Skip 8 pixels at a time while they all continue the current run (0/1 masks).
+            long want = p ? ONES : 0L;
+            while (j + 8 <= a && (long) LONGS.get(mask, j) == want) {
+                j += 8;
+                c += 8;
             }
-            c++;
+            int end = Math.min(a, j + 8);
+            for (; j < end; j++) {
+                boolean v = mask[j] != 0;
+                if (v != p) {
+                    out[k++] = c;
+                    c = 0;
+                    p = v;
+                }
+                c++;
+            }
         }
         out[k++] = c;
         return k;
@@ -98,12 +114,7 @@ public final class Masks {
 
     /** rleArea: the number of foreground pixels. */
     public static int area(Rle r) {
-        int[] cnts = r.countsView();
-        int a = 0;
-        for (int i = 1; i < cnts.length; i += 2) {
-            a += cnts[i];
-        }
-        return a;
+        return r.area();
     }
 
     /** rleToBbox (PyPI build: zero-length runs skipped) into {@code out[off..off+4)} as x, y, w, h. */
@@ -227,21 +238,17 @@ public final class Masks {
                     u = (int) (xs + slope * t + .5);
                 }
                 if (!first && u != pu) {
-                    double xd = u < pu ? u : u - 1;
-                    xd = (xd + .5) / SCALE - .5;
-                    if (Math.floor(xd) == xd && xd >= 0 && xd <= w - 1) {
-                        double yd = Math.min(v, pv);
-                        yd = (yd + .5) / SCALE - .5;
-                        if (yd < 0) {
-                            yd = 0;
-                        } else if (yd > h) {
-                            yd = h;
-                        }
-                        yd = Math.ceil(yd);
+                    // C computes xd=(umin+.5)/5-.5 and keeps integral xd, then y=ceil((vmin+.5)/5-.5)
+                    // clamped to [0,h]: in integers, umin = 5x+2 and y = ceil((vmin-2)/5), exactly.
+                    int umin = u < pu ? u : u - 1;
+                    int x = Math.floorDiv(umin - 2, 5);
+                    if (umin - 2 - 5 * x == 0 && x >= 0 && x <= w - 1) {
+                        int vmin = Math.min(v, pv) - 2;
+                        int y = vmin <= 0 ? 0 : Math.min(h, -Math.floorDiv(-vmin, 5));
                         if (n + 1 >= a.length) {
                             a = s.a = MaskScratch.grow(a, n + 2);
                         }
-                        a[n++] = (int) xd * h + (int) yd;
+                        a[n++] = x * h + y;
                     }
                 }
                 first = false;
@@ -379,36 +386,39 @@ public final class Masks {
     private static int mergeTwo(int[] ac, int ma, int[] bc, int mb, boolean intersect, int[] out) {
         int ca = ma > 0 ? ac[0] : 0;
         int cb = mb > 0 ? bc[0] : 0;
-        boolean v = false;
-        boolean va = false;
-        boolean vb = false;
+        // Flags as 0/1 ints keep the loop free of unpredictable branches.
+        int v = 0;
+        int va = 0;
+        int vb = 0;
+        int and = intersect ? 1 : 0;
         int m = 0;
         int a = 1;
         int b = 1;
         int cc = 0;
-        boolean more = true;
-        while (more) {
+        while (true) {
             int c = Math.min(ca, cb);
             cc += c;
             ca -= c;
             if (ca == 0 && a < ma) {
                 ca = ac[a++];
-                va = !va;
+                va ^= 1;
             }
             cb -= c;
             if (cb == 0 && b < mb) {
                 cb = bc[b++];
-                vb = !vb;
+                vb ^= 1;
             }
-            more = ca != 0 || cb != 0;
-            boolean vp = v;
-            v = intersect ? va && vb : va || vb;
-            if (v != vp || !more) {
+            int vp = v;
+            v = and == 1 ? va & vb : va | vb;
+            boolean done = (ca | cb) == 0;
+            if (v != vp || done) {
                 out[m++] = cc;
                 cc = 0;
             }
+            if (done) {
+                return m;
+            }
         }
-        return m;
     }
 
     /** rleIou: {@code result[d][g]} is the IoU of dt[d] and gt[g]; for a crowd gt, intersection over dt's area; -1 where sizes differ. */
@@ -437,54 +447,68 @@ public final class Masks {
         if (dtR.h() != gtR.h() || dtR.w() != gtR.w()) {
             return -1;
         }
-        int[] ac = dtR.countsView();
-        int[] bc = gtR.countsView();
-        long sa = dtR.countsSum();
-        long sb = gtR.countsSum();
-        if (sa != sb) {
-            long target = Math.max(sa, sb);
-            int[] pa = new int[ac.length + 1];
-            int[] pb = new int[bc.length + 1];
-            ac = Arrays.copyOf(pa, padTo(ac, ac.length, target, pa));
-            bc = Arrays.copyOf(pb, padTo(bc, bc.length, target, pb));
-        }
-        int ka = ac.length;
-        int kb = bc.length;
-        int ca = ka > 0 ? ac[0] : 0;
-        int cb = kb > 0 ? bc[0] : 0;
-        boolean va = false;
-        boolean vb = false;
-        int a = 1;
-        int b = 1;
-        long i = 0;
-        long u = 0;
-        boolean more = true;
-        while (more) {
-            int c = Math.min(ca, cb);
-            if (va || vb) {
-                u += c;
-                if (va && vb) {
-                    i += c;
-                }
-            }
-            ca -= c;
-            if (ca == 0 && a < ka) {
-                ca = ac[a++];
-                va = !va;
-            }
-            cb -= c;
-            if (cb == 0 && b < kb) {
-                cb = bc[b++];
-                vb = !vb;
-            }
-            more = ca != 0 || cb != 0;
-        }
+        // Only the intersection needs a walk, over foreground intervals; union = |A| + |B| - |A∩B|.
+        // A mask whose counts end early simply has no more intervals (where C would loop forever).
+        long i = intersection(dtR.countsView(), gtR.countsView());
+        long u;
         if (i == 0) {
             u = 1;
         } else if (crowd) {
-            u = area(dtR);
+            u = dtR.area();
+        } else {
+            u = (long) dtR.area() + gtR.area() - i;
         }
         return (double) i / (double) u;
+    }
+
+    /** Pixels in both masks, walking their foreground intervals [start, end) in step. */
+    private static long intersection(int[] ac, int[] bc) {
+        int ka = ac.length;
+        int kb = bc.length;
+        int ia = 0;
+        int ib = 0;
+        long sa = 0;
+        long ea = 0;
+        long sb = 0;
+        long eb = 0;
+        long i = 0;
+        // Load the first interval of each; an exhausted mask ends the walk.
+        if (ia + 1 < ka) {
+            sa = ea + ac[ia];
+            ea = sa + ac[ia + 1];
+            ia += 2;
+        } else {
+            return 0;
+        }
+        if (ib + 1 < kb) {
+            sb = eb + bc[ib];
+            eb = sb + bc[ib + 1];
+            ib += 2;
+        } else {
+            return 0;
+        }
+        while (true) {
+            long lo = Math.max(sa, sb);
+            long hi = Math.min(ea, eb);
+            if (hi > lo) {
+                i += hi - lo;
+            }
+            if (ea <= eb) {
+                if (ia + 1 >= ka) {
+                    return i;
+                }
+                sa = ea + ac[ia];
+                ea = sa + ac[ia + 1];
+                ia += 2;
+            } else {
+                if (ib + 1 >= kb) {
+                    return i;
+                }
+                sb = eb + bc[ib];
+                eb = sb + bc[ib + 1];
+                ib += 2;
+            }
+        }
     }
 
     /** bbIou: {@code result[d][g]} is the IoU of boxes dt[d] and gt[g] ({@code [x, y, w, h]}); for a crowd gt, over dt's area. */
@@ -533,7 +557,7 @@ public final class Masks {
     public static String toString(Rle r, MaskScratch s) {
         int[] cnts = r.countsView();
         int m = cnts.length;
-        char[] out = s.chars = MaskScratch.grow(s.chars, m * 7);
+        byte[] out = s.bytes = MaskScratch.grow(s.bytes, m * 7);
         int p = 0;
         for (int i = 0; i < m; i++) {
             long x = cnts[i];
@@ -548,10 +572,10 @@ public final class Masks {
                 if (more) {
                     c |= 0x20;
                 }
-                out[p++] = (char) (c + 48);
+                out[p++] = (byte) (c + 48);
             }
         }
-        return new String(out, 0, p);
+        return new String(out, 0, p, StandardCharsets.ISO_8859_1);
     }
 
     /** rleToString with a scratch of its own. */
@@ -566,6 +590,7 @@ public final class Masks {
         int[] cnts = s.a = MaskScratch.grow(s.a, len);
         int m = 0;
         int p = 0;
+        long sum = 0;
         while (p < len) {
             long x = 0;
             int k = 0;
@@ -599,8 +624,9 @@ public final class Masks {
                         + " (ending at offset " + p + "): expected a count in [0, 2^31)");
             }
             cnts[m++] = (int) x;
+            sum += x;
         }
-        return Rle.of(h, w, cnts, m);
+        return Rle.checked(h, w, Arrays.copyOf(cnts, m), sum);
     }
 
     /** rleFrString with a scratch of its own. */

@@ -15,11 +15,19 @@ public final class Rle {
     private final int h;
     private final int w;
     private final int[] counts;
+    private final long sum;
+    private final int area;
 
-    private Rle(int h, int w, int[] counts) {
+    private Rle(int h, int w, int[] counts, long sum) {
         this.h = h;
         this.w = w;
         this.counts = counts;
+        this.sum = sum;
+        int a = 0;
+        for (int i = 1; i < counts.length; i += 2) {
+            a += counts[i];
+        }
+        this.area = a;
     }
 
     /** An RLE over {@code counts[0..m)} (copied), checked as the class describes. */
@@ -36,12 +44,17 @@ public final class Rle {
             }
             sum += c;
         }
+        return checked(h, w, Arrays.copyOf(counts, m), sum);
+    }
+
+    /** Takes ownership of non-negative counts summing to {@code sum}, refusing a sum past h·w. */
+    static Rle checked(int h, int w, int[] counts, long sum) {
         long area = (long) h * w;
         if (sum > area) {
             throw new IllegalArgumentException(
                     "RLE counts sum to " + sum + ", more than h*w = " + h + "*" + w + " = " + area);
         }
-        return new Rle(h, w, Arrays.copyOf(counts, m));
+        return new Rle(h, w, counts, sum);
     }
 
     /** An RLE over all of {@code counts} (copied). */
@@ -64,7 +77,11 @@ public final class Rle {
 
     /** Takes ownership of counts already checked by the caller in this package. */
     static Rle trusted(int h, int w, int[] counts) {
-        return new Rle(h, w, counts);
+        long sum = 0;
+        for (int c : counts) {
+            sum += c;
+        }
+        return new Rle(h, w, counts, sum);
     }
 
     static void checkSize(int h, int w) {
@@ -107,19 +124,16 @@ public final class Rle {
 
     /** Whether the counts sum to exactly {@code h·w}. */
     public boolean isComplete() {
-        long sum = 0;
-        for (int c : counts) {
-            sum += c;
-        }
         return sum == (long) h * w;
+    }
+
+    /** Foreground pixels (rleArea), computed once. */
+    int area() {
+        return area;
     }
 
     /** Sum of the counts. */
     public long countsSum() {
-        long sum = 0;
-        for (int c : counts) {
-            sum += c;
-        }
         return sum;
     }
 
