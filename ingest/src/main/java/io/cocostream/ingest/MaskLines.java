@@ -45,6 +45,7 @@ public final class MaskLines {
         Path pngs = pngDir != null ? pngDir : defaultPngDir(file);
         try (JsonGenerator g = CocoJsonReader.JSON.getFactory().createGenerator(writer)) {
             g.setRootValueSeparator(null);
+            g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             MaskLines m = new MaskLines(g);
             new CocoJsonReader(file).scan(Set.of("annotations", CocoJsonReader.RESULTS), (section, i, ann, at) -> {
                 try {

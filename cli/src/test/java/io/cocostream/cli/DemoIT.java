@@ -1,0 +1,30 @@
+package io.cocostream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The README's first quick-start command, run in-process. */
+class DemoIT {
+
+    @Test
+    void demoOnceExitsZeroAndSaysWhatItDid() {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            code = Cocostream.run("demo", "--once");
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, out);
+        assertTrue(out.contains("registered 14 schemas and round-tripped 14 records"), out);
+        assertEquals(14, out.lines().filter(l -> l.contains("round-trip ok")).count(), out);
+    }
+}
