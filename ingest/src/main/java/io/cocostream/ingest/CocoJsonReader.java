@@ -5,11 +5,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,38 +28,63 @@ public final class CocoJsonReader {
     /** The section name of a bare top-level array. */
     public static final String RESULTS = "";
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Accepts NaN and Infinity as numbers so that validation can name them instead of failing the file. */
+    static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     /** Receives one element of a requested section. */
     @FunctionalInterface
     public interface ElementHandler {
         void element(String section, long index, JsonNode element, Location location);
+
+        /** Called when a requested section starts, before its elements. */
+        default void begin(String section) {}
+
+        /** Whether to build the tree of this element; false skips it unparsed. */
+        default boolean wants(String section, long index) {
+            return true;
+        }
     }
 
     private final Path file;
+    private volatile long bytesRead;
 
     public CocoJsonReader(Path file) {
         this.file = file;
     }
 
+    /** Bytes of the file read so far by the running scan, for progress. */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
     /** The file's top-level keys in file order ({@code [""]} for a bare array), without reading their values. */
     public List<String> topLevelKeys() {
         List<String> keys = new ArrayList<>();
-        scan(Set.of(), (s, i, e, l) -> { }, keys);
+        scan(Set.of(), (s, i, e, l) -> { }, keys, null);
         return keys;
     }
 
     /** Calls the handler for every element of the requested top-level arrays, in file order. */
     public void scan(Set<String> sections, ElementHandler handler) {
-        scan(sections, handler, new ArrayList<>());
+        scan(sections, handler, new ArrayList<>(), null);
     }
 
-    private void scan(Set<String> sections, ElementHandler handler, List<String> keysSeen) {
+    /** {@link #scan(Set, ElementHandler)}, feeding every byte read to {@code digest} as well. */
+    public void scan(Set<String> sections, ElementHandler handler, MessageDigest digest) {
+        scan(sections, handler, new ArrayList<>(), digest);
+    }
+
+    private void scan(Set<String> sections, ElementHandler handler, List<String> keysSeen, MessageDigest digest) {
         String name = file.toString();
-        try (InputStream in = Files.newInputStream(file); JsonParser p = JSON.getFactory().createParser(in)) {
+        try (InputStream raw = counting(Files.newInputStream(file));
+                InputStream in = digest == null ? raw : new DigestInputStream(raw, digest);
+                JsonParser p = JSON.getFactory().createParser(in)) {
             JsonToken t = p.nextToken();
             if (t == JsonToken.START_ARRAY) {
                 keysSeen.add(RESULTS);
+                if (sections.contains(RESULTS)) {
+                    handler.begin(RESULTS);
+                }
                 readArray(p, RESULTS, "$", sections.contains(RESULTS), handler);
             } else if (t == JsonToken.START_OBJECT) {
                 while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -66,6 +95,7 @@ public final class CocoJsonReader {
                         if (v != JsonToken.START_ARRAY) {
                             throw new CocoFormatException(location(p, "$." + key), "expected an array, found " + v);
                         }
+                        handler.begin(key);
                         readArray(p, key, "$." + key, true, handler);
                     } else {
                         p.skipChildren();
@@ -90,6 +120,29 @@ public final class CocoJsonReader {
         }
     }
 
+    private InputStream counting(InputStream in) {
+        bytesRead = 0;
+        return new java.io.FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    bytesRead++;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) {
+                    bytesRead += n;
+                }
+                return n;
+            }
+        };
+    }
+
     private void readArray(JsonParser p, String section, String path, boolean deliver, ElementHandler handler)
             throws IOException {
         long index = 0;
@@ -98,7 +151,7 @@ public final class CocoJsonReader {
             if (t == null) {
                 throw new CocoFormatException(location(p, path + "[" + index + "]"), "file ends inside " + path);
             }
-            if (deliver) {
+            if (deliver && handler.wants(section, index)) {
                 Location at = location(p, path + "[" + index + "]");
                 JsonNode element = p.readValueAsTree();
                 handler.element(section, index, element, at);

@@ -1,0 +1,520 @@
+package io.cocostream.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cocostream.mask.Masks;
+import io.cocostream.mask.PanopticPng;
+import io.cocostream.mask.Rle;
+import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.schemas.avro.BatchStatus;
+import io.cocostream.schemas.avro.Caption;
+import io.cocostream.schemas.avro.CaptionsEvent;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.DeadLetter;
+import io.cocostream.schemas.avro.DensePoseAnnotation;
+import io.cocostream.schemas.avro.DensePoseEvent;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.InstanceAnnotation;
+import io.cocostream.schemas.avro.InstancesEvent;
+import io.cocostream.schemas.avro.KeypointAnnotation;
+import io.cocostream.schemas.avro.PanopticEvent;
+import io.cocostream.schemas.avro.PanopticSegment;
+import io.cocostream.schemas.avro.PersonKeypointsEvent;
+import io.cocostream.schemas.avro.Provenance;
+import io.cocostream.schemas.avro.ResultAnnotation;
+import io.cocostream.schemas.avro.ResultsEvent;
+import io.cocostream.schemas.avro.RleMask;
+import io.cocostream.schemas.avro.StuffEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Ingests one delivered COCO file into per-image events, with memory bounded by the largest image
+ * rather than by the file.
+ *
+ * <p>Pass 1 streams the file once (Jackson tokens, one element as a tree at a time), converts and
+ * checks every element, and appends each annotation as Avro bytes to a temporary spill file,
+ * keeping only (image ordinal, spill index) per annotation in primitive arrays. Bad elements
+ * become dead letters with their location and raw JSON. If annotations come before images, a
+ * first token scan reads the images. Pass 2 sorts the index by (image ordinal, file position) and
+ * walks the images in file order, reading each image's annotations back from the spill to publish
+ * one event per image: every annotation in exactly one event, images without annotations with an
+ * empty list. Events are committed in transactional chunks, each with an IN_PROGRESS manifest, so
+ * a rerun after a crash resumes after the last committed chunk; the final manifest is last.
+ */
+public final class Ingest {
+    /** Images per transaction. */
+    public static final int DEFAULT_CHUNK_IMAGES = 2000;
+    /** Largest PNG accepted beyond its image's declared size: none. */
+    private static final long PNG_SLACK_PIXELS = 0;
+
+    /** What to ingest and how. */
+    public record Options(Path file, Kind kind, Path pngDir, String producer, Path spillDir, int chunkImages) {
+        public Options {
+            if (chunkImages <= 0) {
+                throw new IllegalArgumentException("chunkImages must be positive: " + chunkImages);
+            }
+        }
+
+        public static Options of(Path file) {
+            return new Options(file, null, null, System.getProperty("user.name", "unknown"),
+                    Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_CHUNK_IMAGES);
+        }
+
+        public Options withKind(Kind k) {
+            return new Options(file, k, pngDir, producer, spillDir, chunkImages);
+        }
+
+        public Options withPngDir(Path d) {
+            return new Options(file, kind, d, producer, spillDir, chunkImages);
+        }
+
+        public Options withProducer(String p) {
+            return new Options(file, kind, pngDir, p, spillDir, chunkImages);
+        }
+
+        public Options withChunkImages(int n) {
+            return new Options(file, kind, pngDir, producer, spillDir, n);
+        }
+    }
+
+    /** What an ingest did. */
+    public record Result(String batchId, Kind kind, BatchStatus status, long images, long annotations,
+            long categories, long deadLetters, boolean alreadyIngested, long resumedAfterImages, String firstError) {}
+
+    /** Progress callbacks, for a progress bar or log lines. */
+    public interface Progress {
+        /** Pass 1: bytes of the file read so far. */
+        default void reading(long bytesRead, long totalBytes, long annotations) {}
+
+        /** Pass 2: images published so far of the total. */
+        default void publishing(long images, long totalImages) {}
+    }
+
+    private final Options options;
+    private final Kind kind;
+    private final String sourceFile;
+    private final Provenance.Builder provenance;
+    private final Spill spill;
+    // Images by ordinal (file order): id, size and spill index of the Image record (-1: none).
+    private final LongIntMap imageOrdinals = new LongIntMap(1024);
+    private long[] imageIds = new long[1024];
+    private int[] imageH = new int[1024];
+    private int[] imageW = new int[1024];
+    private int[] imageSpill = new int[1024];
+    private int images;
+    // Annotations: image ordinal and spill index, in file order.
+    private int[] itemImage = new int[1024];
+    private int[] itemSpill = new int[1024];
+    private int items;
+    private final LongIntMap annotationIds = new LongIntMap(1024);
+    private final List<Integer> deadSpill = new ArrayList<>();
+    private final List<Category> categories = new ArrayList<>();
+    private final Map<Class<?>, SpecificDatumWriter<SpecificRecord>> writers = new java.util.HashMap<>();
+    private final ByteArrayOutputStream buf = new ByteArrayOutputStream(4096);
+    private BinaryEncoder encoder;
+    private final Map<Class<?>, SpecificDatumReader<SpecificRecord>> readers = new java.util.HashMap<>();
+    private BinaryDecoder decoder;
+    private String firstError;
+    private boolean truncated;
+
+    private Ingest(Options options, Kind kind, Spill spill) {
+        this.options = options;
+        this.kind = kind;
+        this.spill = spill;
+        this.sourceFile = options.file().getFileName().toString();
+        this.provenance = Provenance.newBuilder().setSourceFile(sourceFile).setProducer(options.producer())
+                .setIngestTime(Instant.now());
+    }
+
+    /** Ingests {@code options.file()} through {@code publisher}. */
+    public static Result run(Options options, java.util.function.Function<String, Publisher> publisherForBatch,
+            Progress progress) throws IOException {
+        Kind kind = options.kind() != null ? options.kind() : KindDetector.detect(options.file());
+        try (Spill spill = new Spill(options.spillDir())) {
+            Ingest in = new Ingest(options, kind, spill);
+            MessageDigest sha = sha256();
+            in.readAll(sha, progress);
+            String sha256 = HexFormat.of().formatHex(sha.digest());
+            String batchId = sha256.substring(0, 20) + "-" + kind.id();
+            in.provenance.setBatchId(batchId);
+            spill.flush();
+            try (Publisher publisher = publisherForBatch.apply(batchId)) {
+                return in.publish(publisher, batchId, sha256, progress);
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- pass 1
+
+    /** Thrown when annotations come before images: the images are read first, then the file again. */
+    private static final class ImagesFirst extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ImagesFirst() {
+            super(null, null, false, false);
+        }
+    }
+
+    private void readAll(MessageDigest sha, Progress progress) throws IOException {
+        CocoJsonReader reader = new CocoJsonReader(options.file());
+        long total = Files.size(options.file());
+        boolean[] imagesSeen = {false};
+        Set<String> sections = Set.of("images", "annotations", "categories", CocoJsonReader.RESULTS);
+        CocoJsonReader.ElementHandler handler = new CocoJsonReader.ElementHandler() {
+            @Override
+            public void begin(String section) {
+                if (section.equals("images")) {
+                    imagesSeen[0] = true;
+                } else if (section.equals("annotations") && !imagesSeen[0]) {
+                    throw new ImagesFirst();
+                }
+            }
+
+            @Override
+            public boolean wants(String section, long index) {
+                return !(preloaded && section.equals("images"));
+            }
+
+            @Override
+            public void element(String section, long index, JsonNode e, Location at) {
+                try {
+                    switch (section) {
+                        case "images" -> image(e, at);
+                        case "categories" -> category(e, at);
+                        default -> annotation(e, index, at);
+                    }
+                } catch (CocoFormatException ex) {
+                    dead(ex.getMessage(), ex.location(), e);
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(ex);
+                }
+                if ((index & 1023) == 0) {
+                    progress.reading(reader.bytesRead(), total, items);
+                }
+            }
+        };
+        try {
+            try {
+                reader.scan(sections, handler, sha);
+            } catch (ImagesFirst first) {
+                sha.reset();
+                preloadImages();
+                imagesSeen[0] = true;
+                reader.scan(sections, handler, sha);
+            }
+        } catch (CocoFormatException e) {
+            // Malformed or truncated JSON: keep what was read, dead-letter the rest with where it broke.
+            truncated = true;
+            dead(e.getMessage(), e.location(), null);
+        }
+        progress.reading(total, total, items);
+    }
+
+    private boolean preloaded;
+
+    private void preloadImages() {
+        new CocoJsonReader(options.file()).scan(Set.of("images"), (s, i, e, at) -> {
+            try {
+                image(e, at);
+            } catch (CocoFormatException ex) {
+                dead(ex.getMessage(), ex.location(), e);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        });
+        preloaded = true;
+    }
+
+    private void image(JsonNode e, Location at) throws IOException {
+        Image img = Converters.image(e, at);
+        if (imageOrdinals.get(img.getId()) >= 0) {
+            throw new CocoFormatException(Json.at(at, "id"), "duplicate image id " + img.getId());
+        }
+        addImage(img.getId(), img.getHeight(), img.getWidth(), spill.append(encode(img)));
+    }
+
+    private int addImage(long id, int h, int w, int spillIndex) {
+        if (images == imageIds.length) {
+            int n = images * 2;
+            imageIds = Arrays.copyOf(imageIds, n);
+            imageH = Arrays.copyOf(imageH, n);
+            imageW = Arrays.copyOf(imageW, n);
+            imageSpill = Arrays.copyOf(imageSpill, n);
+        }
+        imageOrdinals.putIfAbsent(id, images);
+        imageIds[images] = id;
+        imageH[images] = h;
+        imageW[images] = w;
+        imageSpill[images] = spillIndex;
+        return images++;
+    }
+
+    private void category(JsonNode e, Location at) {
+        categories.add(Converters.category(kind, e, at, provenance.setBatchId("").build()));
+    }
+
+    private void annotation(JsonNode e, long index, Location at) throws IOException {
+        long imageId = Json.requireLong(e, "image_id", at);
+        int ordinal = imageOrdinals.get(imageId);
+        if (ordinal < 0) {
+            if (kind != Kind.RESULTS) {
+                throw new CocoFormatException(Json.at(at, "image_id"), "annotation of unknown image " + imageId);
+            }
+            ordinal = addImage(imageId, 0, 0, -1);
+        }
+        Converters.ImageSize size = imageSpill[ordinal] < 0 ? Converters.ImageSize.UNKNOWN
+                : new Converters.ImageSize(imageH[ordinal], imageW[ordinal]);
+        SpecificRecord item = switch (kind) {
+            case INSTANCES, STUFF -> Converters.instance(e, at, size);
+            case PERSON_KEYPOINTS -> Converters.keypoints(e, at, size);
+            case CAPTIONS -> Converters.caption(e, at);
+            case DENSEPOSE -> Converters.densepose(e, at, size);
+            case RESULTS -> Converters.result(e, index, at, size);
+            case PANOPTIC -> panoptic(e, at, ordinal);
+        };
+        if (kind == Kind.PANOPTIC) {
+            // One element per image: a second one for the same image is a duplicate delivery.
+            if (annotationIds.putIfAbsent(imageId, 0) >= 0) {
+                throw new CocoFormatException(Json.at(at, "image_id"), "second panoptic annotation of image " + imageId);
+            }
+        } else if (kind != Kind.RESULTS || e.hasNonNull("id")) {
+            long id = ((Number) item.get(item.getSchema().getField("id").pos())).longValue();
+            if (annotationIds.putIfAbsent(id, 0) >= 0) {
+                throw new CocoFormatException(Json.at(at, "id"), "duplicate annotation id " + id);
+            }
+        }
+        if (items == itemImage.length) {
+            itemImage = Arrays.copyOf(itemImage, items * 2);
+            itemSpill = Arrays.copyOf(itemSpill, items * 2);
+        }
+        itemImage[items] = ordinal;
+        itemSpill[items] = spill.append(encode(item));
+        items++;
+    }
+
+    /** A panoptic element: its segments with masks from the PNG, in one PanopticEvent (without provenance yet). */
+    private PanopticEvent panoptic(JsonNode e, Location at, int ordinal) {
+        String fileName = Json.require(e, "file_name", at).asText();
+        Path dir = options.pngDir() != null ? options.pngDir() : MaskLines.defaultPngDir(options.file());
+        Path png = dir.resolve(fileName);
+        Map<Integer, Rle> masks;
+        try (InputStream in = Files.newInputStream(png)) {
+            PanopticPng.IdImage img = PanopticPng.read(in, (long) imageH[ordinal] * imageW[ordinal] + PNG_SLACK_PIXELS);
+            if (img.h() != imageH[ordinal] || img.w() != imageW[ordinal]) {
+                throw new CocoFormatException(Json.at(at, "file_name"), "PNG " + png + " is " + img.w() + "x" + img.h()
+                        + ", its image is " + imageW[ordinal] + "x" + imageH[ordinal]);
+            }
+            masks = new TreeMap<>(PanopticPng.segments(img));
+        } catch (IOException | IllegalArgumentException ex) {
+            throw new CocoFormatException(Json.at(at, "file_name"), "cannot read PNG " + png + ": " + ex.getMessage());
+        }
+        List<PanopticSegment> segments = new ArrayList<>();
+        JsonNode infos = Json.require(e, "segments_info", at);
+        int i = 0;
+        for (JsonNode s : infos) {
+            Location sat = Json.at(at, "segments_info[" + i++ + "]");
+            long id = Json.requireLong(s, "id", sat);
+            Rle rle = masks.remove((int) id);
+            segments.add(PanopticSegment.newBuilder().setId(id).setCategoryId(Json.requireInt(s, "category_id", sat))
+                    .setIscrowd(Json.optionalInt(s, "iscrowd", 0, sat))
+                    .setArea(s.has("area") ? Converters.finite(s.get("area"), Json.at(sat, "area")) : 0.0)
+                    .setBbox(Converters.bbox(s, sat, false))
+                    .setMask(rle == null ? null : RleMask.newBuilder().setHeight(rle.h()).setWidth(rle.w())
+                            .setCounts(Masks.toString(rle)).build())
+                    .build());
+        }
+        return PanopticEvent.newBuilder().setImageId(imageIds[ordinal]).setFileName(fileName).setAnnotations(segments)
+                .setPngOnlyIds(new ArrayList<>(masks.keySet().stream().map(Integer::longValue).toList()))
+                .setProvenance(provenance.setBatchId("").build()).build();
+    }
+
+    private void dead(String reason, Location at, JsonNode raw) {
+        if (firstError == null) {
+            firstError = reason;
+        }
+        DeadLetter d = DeadLetter.newBuilder().setReason(reason).setStage("ingest").setSourceFile(sourceFile)
+                .setJsonPath(at == null ? null : at.jsonPath())
+                .setLine(at == null || at.line() < 0 ? null : (int) at.line())
+                .setColumn(at == null || at.column() < 0 ? null : (int) at.column())
+                .setRaw(raw == null ? null : raw.toString())
+                .setOccurredAt(Instant.now()).build();
+        try {
+            deadSpill.add(spill.append(encode(d)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] encode(SpecificRecord r) throws IOException {
+        buf.reset();
+        encoder = EncoderFactory.get().binaryEncoder(buf, encoder);
+        writers.computeIfAbsent(r.getClass(), c -> new SpecificDatumWriter<>(r.getSchema())).write(r, encoder);
+        encoder.flush();
+        return buf.toByteArray();
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends SpecificRecord> T decode(int spillIndex, Class<T> type) throws IOException {
+        SpecificDatumReader<SpecificRecord> reader = readers.computeIfAbsent(type,
+                c -> new SpecificDatumReader<>(SpecificData.get().getSchema(c)));
+        decoder = DecoderFactory.get().binaryDecoder(spill.read(spillIndex), decoder);
+        return (T) reader.read(null, decoder);
+    }
+
+    // ---------------------------------------------------------------- pass 2
+
+    private Result publish(Publisher publisher, String batchId, String sha256, Progress progress) throws IOException {
+        Instant started = Instant.now();
+        long resumeAfter = 0;
+        BatchManifest last = publisher.lastManifest(batchId).orElse(null);
+        if (last != null && last.getStatus() != BatchStatus.IN_PROGRESS) {
+            return new Result(batchId, kind, last.getStatus(), last.getImages(), last.getAnnotations(),
+                    last.getCategories(), last.getDeadLetters(), true, last.getImages(), firstError);
+        }
+        if (last != null) {
+            resumeAfter = last.getImages();
+        }
+        Provenance prov = provenance.setBatchId(batchId).build();
+        Map<String, Long> perTopic = new TreeMap<>();
+        if (resumeAfter == 0) {
+            for (Category c : categories) {
+                c.setProvenance(prov);
+                publisher.send(Topics.CATEGORIES, kind.id() + "/" + c.getId(), c);
+            }
+            count(perTopic, Topics.CATEGORIES, categories.size());
+            for (int d : deadSpill) {
+                DeadLetter dl = decode(d, DeadLetter.class);
+                dl.setBatchId(batchId);
+                publisher.send(Topics.DEAD_LETTERS, null, dl);
+            }
+            count(perTopic, Topics.DEAD_LETTERS, deadSpill.size());
+        }
+        // Sort annotations by (image ordinal, file position): one long per annotation.
+        long[] order = new long[items];
+        for (int i = 0; i < items; i++) {
+            order[i] = ((long) itemImage[i] << 32) | i;
+        }
+        Arrays.sort(order);
+        int next = 0;
+        long published = resumeAfter;
+        long annotationsPublished = 0;
+        for (int img = 0; img < images; img++) {
+            List<Integer> mine = new ArrayList<>();
+            while (next < order.length && (int) (order[next] >>> 32) == img) {
+                mine.add(itemSpill[(int) order[next]]);
+                next++;
+            }
+            if (img < resumeAfter) {
+                continue;
+            }
+            SpecificRecord event = event(img, mine, prov);
+            publisher.send(kind.topic(), imageIds[img], event);
+            annotationsPublished += mine.size();
+            count(perTopic, kind.topic(), 1);
+            published++;
+            if (published % options.chunkImages() == 0) {
+                publisher.commit(manifest(batchId, sha256, started, BatchStatus.IN_PROGRESS, published, perTopic, publisher));
+                progress.publishing(published, images);
+            }
+        }
+        long annotationsTotal = items;
+        BatchStatus status = truncated ? BatchStatus.FAILED
+                : deadSpill.isEmpty() ? BatchStatus.COMPLETE : BatchStatus.COMPLETE_WITH_DEAD_LETTERS;
+        count(perTopic, Topics.BATCHES, 1);
+        BatchManifest fin = manifest(batchId, sha256, started, status, images, perTopic, publisher);
+        fin.setAnnotations(annotationsTotal);
+        publisher.commit(fin);
+        progress.publishing(images, images);
+        return new Result(batchId, kind, status, images, annotationsTotal, categories.size(), deadSpill.size(), false,
+                resumeAfter, firstError);
+    }
+
+    private static void count(Map<String, Long> perTopic, String topic, long n) {
+        if (n > 0) {
+            perTopic.merge(topic, n, Long::sum);
+        }
+    }
+
+    private BatchManifest manifest(String batchId, String sha256, Instant started, BatchStatus status, long imagesDone,
+            Map<String, Long> perTopic, Publisher publisher) throws IOException {
+        return BatchManifest.newBuilder().setBatchId(batchId).setSourceFile(sourceFile).setSha256(sha256)
+                .setSizeBytes(Files.size(options.file())).setKind(kind.id()).setProducer(options.producer())
+                .setStartedAt(started).setCompletedAt(Instant.now()).setStatus(status).setImages(imagesDone)
+                .setAnnotations(items).setCategories(categories.size()).setDeadLetters(deadSpill.size())
+                .setRecordsPerTopic(new TreeMap<>(perTopic)).setRanges(publisher.ranges()).build();
+    }
+
+    private SpecificRecord event(int img, List<Integer> mine, Provenance prov) throws IOException {
+        long imageId = imageIds[img];
+        Image image = imageSpill[img] < 0 ? null : decode(imageSpill[img], Image.class);
+        switch (kind) {
+            case INSTANCES:
+                return InstancesEvent.newBuilder().setImageId(imageId).setImage(image)
+                        .setAnnotations(decodeAll(mine, InstanceAnnotation.class)).setProvenance(prov).build();
+            case STUFF:
+                return StuffEvent.newBuilder().setImageId(imageId).setImage(image)
+                        .setAnnotations(decodeAll(mine, InstanceAnnotation.class)).setProvenance(prov).build();
+            case PERSON_KEYPOINTS:
+                return PersonKeypointsEvent.newBuilder().setImageId(imageId).setImage(image)
+                        .setAnnotations(decodeAll(mine, KeypointAnnotation.class)).setProvenance(prov).build();
+            case CAPTIONS:
+                return CaptionsEvent.newBuilder().setImageId(imageId).setImage(image)
+                        .setAnnotations(decodeAll(mine, Caption.class)).setProvenance(prov).build();
+            case DENSEPOSE:
+                return DensePoseEvent.newBuilder().setImageId(imageId).setImage(image)
+                        .setAnnotations(decodeAll(mine, DensePoseAnnotation.class)).setProvenance(prov).build();
+            case RESULTS:
+                return ResultsEvent.newBuilder().setImageId(imageId)
+                        .setAnnotations(decodeAll(mine, ResultAnnotation.class)).setProvenance(prov).build();
+            case PANOPTIC:
+                if (mine.isEmpty()) {
+                    return PanopticEvent.newBuilder().setImageId(imageId).setImage(image).setProvenance(prov).build();
+                }
+                PanopticEvent e = decode(mine.get(0), PanopticEvent.class);
+                e.setImage(image);
+                e.setProvenance(prov);
+                return e;
+            default:
+                throw new IllegalStateException("no event for " + kind);
+        }
+    }
+
+    private <T extends SpecificRecord> List<T> decodeAll(List<Integer> spillIndexes, Class<T> type) throws IOException {
+        List<T> out = new ArrayList<>(spillIndexes.size());
+        for (int i : spillIndexes) {
+            out.add(decode(i, type));
+        }
+        return out;
+    }
+}
