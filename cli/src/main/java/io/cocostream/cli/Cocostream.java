@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
             LocalCommand.class,
             DemoCommand.class,
             MasksCommand.class,
+            IngestCommand.class,
+            SynthCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Cocostream implements Runnable {

@@ -27,9 +27,9 @@ final class Foreground {
         stop.await();
     }
 
-    /** Asks for a stop (as Ctrl-C does). */
-    void stop() {
-        stop.countDown();
+    /** Whether a stop was asked for. */
+    boolean stopRequested() {
+        return stop.getCount() == 0;
     }
 
     /** Tells the shutdown hook that resources are closed. */

@@ -1,0 +1,122 @@
+package io.cocostream.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cocostream.schemas.avro.BatchStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ingest --watch DIR}: ingests COCO files as vendors drop them. A file is taken only when
+ * complete: its size and modification time unchanged for a settle period (a file renamed into the
+ * folder is complete at once, a file being written keeps changing). Each ingested file moves to
+ * {@code DIR/done/} or {@code DIR/failed/} (with its panoptic PNG folder) and gets a report
+ * {@code <name>.report.json} beside it. Restarts are safe: moved files are not seen again, and a
+ * file ingested but not yet moved is recognised by its batch manifest and not published twice.
+ */
+public final class WatchFolder {
+    private static final Logger LOG = LoggerFactory.getLogger(WatchFolder.class);
+
+    /** Ingests one file; returns its result (exceptions mark the file failed). */
+    @FunctionalInterface
+    public interface FileIngest {
+        Ingest.Result ingest(Path file) throws IOException;
+    }
+
+    private final Path dir;
+    private final long settleMillis;
+    private final FileIngest ingest;
+    private final Map<Path, long[]> seen = new HashMap<>();
+
+    public WatchFolder(Path dir, long settleMillis, FileIngest ingest) throws IOException {
+        this.dir = dir;
+        this.settleMillis = settleMillis;
+        this.ingest = ingest;
+        Files.createDirectories(dir.resolve("done"));
+        Files.createDirectories(dir.resolve("failed"));
+    }
+
+    /** Polls every {@code pollMillis} until {@code stop} says so. */
+    public void run(long pollMillis, BooleanSupplier stop) throws InterruptedException {
+        while (!stop.getAsBoolean()) {
+            pollOnce();
+            Thread.sleep(pollMillis);
+        }
+    }
+
+    /** One look at the folder: ingests every file that has settled; returns how many it took. */
+    public int pollOnce() {
+        int taken = 0;
+        long now = System.currentTimeMillis();
+        for (Path f : candidates()) {
+            try {
+                long size = Files.size(f);
+                long mtime = Files.getLastModifiedTime(f).toMillis();
+                long[] prev = seen.get(f);
+                if (prev == null || prev[0] != size || prev[1] != mtime) {
+                    seen.put(f, new long[] {size, mtime, now});
+                    continue;
+                }
+                if (now - prev[2] < settleMillis || now - mtime < settleMillis) {
+                    continue;
+                }
+                seen.remove(f);
+                take(f);
+                taken++;
+            } catch (IOException e) {
+                LOG.warn("cannot look at {}: {}", f, e.toString());
+            }
+        }
+        return taken;
+    }
+
+    private List<Path> candidates() {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.endsWith(".json") && !n.startsWith(".") && !n.endsWith(".report.json");
+                    })
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    private void take(Path f) throws IOException {
+        ObjectNode report = CocoJsonReader.JSON.createObjectNode().put("file", f.getFileName().toString());
+        boolean ok;
+        try {
+            Ingest.Result r = ingest.ingest(f);
+            ok = r.deadLetters() == 0 && r.status() != BatchStatus.FAILED;
+            report.put("batch_id", r.batchId()).put("kind", r.kind().id()).put("status", r.status().name())
+                    .put("images", r.images()).put("annotations", r.annotations()).put("categories", r.categories())
+                    .put("dead_letters", r.deadLetters()).put("already_ingested", r.alreadyIngested())
+                    .put("first_error", r.firstError());
+        } catch (RuntimeException | IOException e) {
+            ok = false;
+            report.put("status", "ERROR").put("error", String.valueOf(e.getMessage()));
+            LOG.warn("ingest of {} failed: {}", f, e.getMessage());
+        }
+        Path target = dir.resolve(ok ? "done" : "failed");
+        String name = f.getFileName().toString();
+        Files.move(f, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        Path pngs = MaskLines.defaultPngDir(f);
+        if (Files.isDirectory(pngs)) {
+            Files.move(pngs, target.resolve(pngs.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.writeString(target.resolve(name.substring(0, name.length() - ".json".length()) + ".report.json"),
+                report.toPrettyString() + "\n", StandardCharsets.UTF_8);
+        LOG.info("{} -> {}", name, target);
+    }
+}
