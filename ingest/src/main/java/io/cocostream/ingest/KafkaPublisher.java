@@ -103,7 +103,16 @@ public final class KafkaPublisher implements Publisher {
 
     @Override
     public void commit(BatchManifest manifest) {
+        // Settle the chunk's records first, so the manifest's ranges include them.
+        awaitPending();
+        manifest.setRanges(ranges());
         send(Topics.BATCHES, manifest.getBatchId(), manifest);
+        awaitPending();
+        producer.commitTransaction();
+        inTransaction = false;
+    }
+
+    private void awaitPending() {
         producer.flush();
         try {
             for (Future<RecordMetadata> f : pending) {
@@ -116,14 +125,14 @@ public final class KafkaPublisher implements Publisher {
             }
         } catch (ExecutionException e) {
             producer.abortTransaction();
+            inTransaction = false;
             throw new IllegalStateException("publishing failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing", e);
+        } finally {
+            pending.clear();
         }
-        pending.clear();
-        producer.commitTransaction();
-        inTransaction = false;
     }
 
     @Override

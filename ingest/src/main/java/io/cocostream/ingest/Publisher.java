@@ -18,7 +18,7 @@ public interface Publisher extends AutoCloseable {
     /** Sends a record in the open transaction (opening one if needed); key is a Long, a String or null. */
     void send(String topic, Object key, SpecificRecord value);
 
-    /** Sends the manifest (keyed by its batch id) and commits the open transaction. */
+    /** Sends the manifest (keyed by its batch id, its ranges filled in) and commits the open transaction. */
     void commit(BatchManifest manifest);
 
     /** Where this publisher's records landed so far, per topic and partition. */

@@ -1,0 +1,70 @@
+package io.cocostream.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cocostream.mask.SharedData;
+import io.cocostream.schemas.Topics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The watch folder takes complete files only, moves them with a report, and survives restarts. */
+class WatchFolderTest {
+
+    @Test
+    void halfWrittenFileWaitsCompleteOnesGoToDoneBadOnesToFailed(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        WatchFolder.FileIngest ingest = f -> IngestTest.ingest(f, log, Integer.MAX_VALUE, 100);
+        WatchFolder w = new WatchFolder(in, 300, ingest);
+
+        // A vendor is still writing: half of a valid file, growing between polls.
+        byte[] full = Files.readAllBytes(SharedData.coco().resolve("instances/instances_val2017_mini.json"));
+        Path growing = in.resolve("vendor.json");
+        try (OutputStream out = Files.newOutputStream(growing)) {
+            out.write(full, 0, full.length / 2);
+            out.flush();
+            assertEquals(0, w.pollOnce());
+            Thread.sleep(400);
+            out.write(full, full.length / 2, 1000);
+            out.flush();
+            assertEquals(0, w.pollOnce(), "size changed: not taken");
+            Thread.sleep(100);
+            assertEquals(0, w.pollOnce(), "still settling");
+            out.write(full, full.length / 2 + 1000, full.length - full.length / 2 - 1000);
+        }
+        // A file renamed into the folder, and a bad one.
+        Path staged = dir.resolve("captions.json.part");
+        Files.copy(SharedData.coco().resolve("captions/captions_val2017_mini.json"), staged);
+        Files.move(staged, in.resolve("captions.json"), StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(in.resolve("broken.json"), "{\"images\": [");
+        int taken = 0;
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (taken < 3 && System.currentTimeMillis() < deadline) {
+            taken += w.pollOnce();
+            Thread.sleep(100);
+        }
+        assertEquals(3, taken);
+        assertTrue(Files.exists(in.resolve("done/vendor.json")));
+        assertTrue(Files.readString(in.resolve("done/vendor.report.json")).contains("\"annotations\" : 624"));
+        assertTrue(Files.exists(in.resolve("done/captions.json")));
+        assertTrue(Files.exists(in.resolve("failed/broken.json")));
+        assertTrue(Files.readString(in.resolve("failed/broken.report.json")).contains("malformed JSON"));
+        assertEquals(79, log.on(Topics.INSTANCES).size());
+
+        // A restart sees nothing new; the same delivery dropped again is recognised, not republished.
+        WatchFolder restarted = new WatchFolder(in, 0, ingest);
+        assertEquals(0, restarted.pollOnce());
+        Files.copy(in.resolve("done/vendor.json"), in.resolve("again.json"));
+        restarted.pollOnce();
+        Thread.sleep(50);
+        assertEquals(1, restarted.pollOnce());
+        assertTrue(Files.readString(in.resolve("done/again.report.json")).contains("\"already_ingested\" : true"));
+        assertEquals(79, log.on(Topics.INSTANCES).size(), "nothing published twice");
+    }
+}
