@@ -331,8 +331,13 @@ public final class Masks {
             }
         }
         long target = 0;
+        boolean canonical = true;
         for (Rle r : rles) {
             target = Math.max(target, r.countsSum());
+            canonical &= r.canonical();
+        }
+        if (canonical && target > 0) {
+            return mergeIntervals(rles, intersect, target, s);
         }
         int[] cur = s.b;
         int m = first.m();
@@ -361,6 +366,134 @@ public final class Masks {
     /** rleMerge with a scratch of its own. */
     public static Rle merge(Rle[] rles, boolean intersect) {
         return merge(rles, intersect, new MaskScratch());
+    }
+
+    /**
+     * rleMerge over canonical masks, walking foreground intervals instead of every run: the same
+     * canonical result as C's run walk, in about half the steps.
+     */
+    private static Rle mergeIntervals(Rle[] rles, boolean intersect, long target, MaskScratch s) {
+        int[] cur = MaskScratch.grow(s.b, rles[0].m() + 1);
+        int[] a0 = rles[0].countsView();
+        System.arraycopy(a0, 0, cur, 0, a0.length);
+        int m = a0.length;
+        int[] next = s.c;
+        for (int i = 1; i < rles.length; i++) {
+            int[] bc = rles[i].countsView();
+            next = MaskScratch.grow(next, m + bc.length + 2);
+            m = intersect ? intersectIntervals(cur, m, bc, bc.length, target, next)
+                    : unionIntervals(cur, m, bc, bc.length, target, next);
+            int[] t = cur;
+            cur = next;
+            next = t;
+        }
+        s.b = cur;
+        s.c = next;
+        return Rle.trusted(rles[0].h(), rles[0].w(), Arrays.copyOf(cur, m));
+    }
+
+    /** Union of two canonical masks' foreground intervals, written as runs summing to target. */
+    private static int unionIntervals(int[] ac, int ma, int[] bc, int mb, long target, int[] out) {
+        int ia = 0;
+        int ib = 0;
+        long pa = 0;
+        long pb = 0;
+        int m = 0;
+        long end = 0;
+        long cs = -1;
+        long ce = -1;
+        while (true) {
+            boolean hasA = ia + 1 < ma;
+            boolean hasB = ib + 1 < mb;
+            if (!hasA && !hasB) {
+                break;
+            }
+            long start;
+            long stop;
+            if (hasA && (!hasB || pa + ac[ia] <= pb + bc[ib])) {
+                start = pa + ac[ia];
+                stop = start + ac[ia + 1];
+                pa = stop;
+                ia += 2;
+            } else {
+                start = pb + bc[ib];
+                stop = start + bc[ib + 1];
+                pb = stop;
+                ib += 2;
+            }
+            if (stop == start) {
+                continue;
+            }
+            if (ce >= start) {
+                ce = Math.max(ce, stop);
+            } else {
+                if (ce >= 0) {
+                    out[m++] = (int) (cs - end);
+                    out[m++] = (int) (ce - cs);
+                    end = ce;
+                }
+                cs = start;
+                ce = stop;
+            }
+        }
+        if (ce >= 0) {
+            out[m++] = (int) (cs - end);
+            out[m++] = (int) (ce - cs);
+            end = ce;
+        }
+        if (target > end || m == 0) {
+            out[m++] = (int) (target - end);
+        }
+        return m;
+    }
+
+    /** Intersection of two canonical masks' foreground intervals, written as runs summing to target. */
+    private static int intersectIntervals(int[] ac, int ma, int[] bc, int mb, long target, int[] out) {
+        int ia = 0;
+        int ib = 0;
+        long sa = 0;
+        long ea = 0;
+        long sb = 0;
+        long eb = 0;
+        int m = 0;
+        long end = 0;
+        boolean more = ia + 1 < ma && ib + 1 < mb;
+        if (more) {
+            sa = ac[0];
+            ea = sa + ac[1];
+            ia = 2;
+            sb = bc[0];
+            eb = sb + bc[1];
+            ib = 2;
+        }
+        while (more) {
+            long lo = Math.max(sa, sb);
+            long hi = Math.min(ea, eb);
+            if (hi > lo) {
+                out[m++] = (int) (lo - end);
+                out[m++] = (int) (hi - lo);
+                end = hi;
+            }
+            if (ea <= eb) {
+                if (ia + 1 >= ma) {
+                    break;
+                }
+                sa = ea + ac[ia];
+                ea = sa + ac[ia + 1];
+                ia += 2;
+            } else {
+                if (ib + 1 >= mb) {
+                    break;
+                }
+                sb = eb + bc[ib];
+                eb = sb + bc[ib + 1];
+                ib += 2;
+            }
+        }
+        if (target > end || m == 0) {
+            out[m++] = (int) (target - end);
+        }
+        return m;
     }
 
     /** Copies counts into out, extending the background tail so that they sum to target (C would loop forever on unequal sums). */
@@ -594,27 +727,24 @@ public final class Masks {
         while (p < len) {
             long x = 0;
             int k = 0;
-            boolean more = true;
-            while (more) {
+            int c;
+            do {
                 if (p >= len) {
                     throw new IllegalArgumentException("compressed RLE string ends inside a number at offset " + p);
                 }
                 char ch = str.charAt(p);
-                int c = ch - 48;
-                if (c < 0 || c > 63) {
-                    throw new IllegalArgumentException("compressed RLE string has '" + ch + "' at offset " + p
-                            + ": expected characters '0' to 'o'");
-                }
-                if (k == 7) {
-                    throw new IllegalArgumentException("compressed RLE string has a number longer than 7 characters at offset " + p);
+                c = ch - 48;
+                if ((c & ~63) != 0 || k == 7) {
+                    throw new IllegalArgumentException(k == 7
+                            ? "compressed RLE string has a number longer than 7 characters at offset " + p
+                            : "compressed RLE string has '" + ch + "' at offset " + p + ": expected characters '0' to 'o'");
                 }
                 x |= (long) (c & 0x1f) << (5 * k);
-                more = (c & 0x20) != 0;
                 p++;
                 k++;
-                if (!more && (c & 0x10) != 0) {
-                    x |= -1L << (5 * k);
-                }
+            } while ((c & 0x20) != 0);
+            if ((c & 0x10) != 0) {
+                x |= -1L << (5 * k);
             }
             if (m > 2) {
                 x += cnts[m - 2];

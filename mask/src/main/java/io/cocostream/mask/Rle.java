@@ -17,6 +17,7 @@ public final class Rle {
     private final int[] counts;
     private final long sum;
     private final int area;
+    private final boolean canonical;
 
     private Rle(int h, int w, int[] counts, long sum) {
         this.h = h;
@@ -28,6 +29,11 @@ public final class Rle {
             a += counts[i];
         }
         this.area = a;
+        boolean c = true;
+        for (int i = 1; i < counts.length && c; i++) {
+            c = counts[i] > 0;
+        }
+        this.canonical = c;
     }
 
     /** An RLE over {@code counts[0..m)} (copied), checked as the class describes. */
@@ -125,6 +131,11 @@ public final class Rle {
     /** Whether the counts sum to exactly {@code h·w}. */
     public boolean isComplete() {
         return sum == (long) h * w;
+    }
+
+    /** No zero-length run after the first: runs alternate strictly, as encode and frPoly produce them. */
+    boolean canonical() {
+        return canonical;
     }
 
     /** Foreground pixels (rleArea), computed once. */
