@@ -1,44 +1,48 @@
 package io.cocostream.cli;
 
 import io.cocostream.embedded.EmbeddedStack;
-import io.cocostream.schemas.Samples;
+import io.cocostream.ingest.Ingest;
+import io.cocostream.ingest.KafkaPublisher;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.Topics;
-import io.cocostream.schemas.serde.AvroDeserializer;
-import io.cocostream.schemas.serde.AvroSerializer;
+import io.cocostream.schemas.avro.BatchStatus;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.specific.SpecificRecord;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.LongSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code cocostream demo}: everything embedded, end to end, on shipped data. */
+/** {@code cocostream demo}: everything embedded, end to end, on the shipped sample data. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Starts an in-process broker and schema registry on free ports, creates every topic,"
-                + " registers every schema and round-trips one record per schema.",
+        description = {"Starts an in-process broker and schema registry on free ports, creates every topic, registers"
+                + " every schema, ingests the shipped sample deliveries (samples/) and reads the events back as a"
+                + " read_committed consumer would.",
                 "With --once it exits 0 after that with a summary; without, it keeps the stack up until Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--once", description = "Exit after processing, with a summary.")
     boolean once;
+
+    @Option(names = "--samples", defaultValue = "samples", description = "Folder of sample deliveries (default ${DEFAULT-VALUE}).")
+    Path samples;
 
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of image-keyed topics (default ${DEFAULT-VALUE}).")
     int partitions;
@@ -52,77 +56,74 @@ final class DemoCommand implements Callable<Integer> {
         try (EmbeddedStack stack = EmbeddedStack.startTemporary()) {
             out.printf("broker %s and schema registry %s up in %d ms%n", stack.bootstrapServers(),
                     stack.schemaRegistryUrl(), ms(t0));
-            List<String> created = TopicAdmin.ensure(stack.clientConfig(), partitions, Optional.empty());
-            out.printf("created %d topics (%d partitions for image-keyed ones)%n", created.size(), partitions);
-            long t1 = System.nanoTime();
-            int ok = roundTripEverySchema(stack.clientConfig());
-            out.printf("registered %d schemas and round-tripped %d records in %d ms%n", Topics.ALL.size(), ok, ms(t1));
-            out.printf("demo done in %d ms%n", ms(t0));
+            Map<String, Object> client = stack.clientConfig();
+            List<String> created = TopicAdmin.ensure(client, partitions, Optional.empty());
+            SchemaRegistryClient registry = new SchemaRegistryClient(SerdeConfig.from(client));
+            for (Topics.TopicSpec t : Topics.ALL) {
+                registry.register(t.name() + "-value", t.valueSchema());
+            }
+            out.printf("created %d topics (%d partitions for image-keyed ones), registered %d schemas%n",
+                    created.size(), partitions, Topics.ALL.size());
+            boolean ok = true;
+            Map<String, Long> expected = new TreeMap<>();
+            for (Path f : deliveries()) {
+                long t1 = System.nanoTime();
+                Ingest.Result r = Ingest.run(Ingest.Options.of(f).withProducer("demo"),
+                        batch -> new KafkaPublisher(client, batch), new Ingest.Progress() { });
+                out.printf("  ingested %-32s %-16s %3d images %5d annotations %3d categories %d dead letters %s (%d ms)%n",
+                        f.getFileName(), r.kind().id(), r.images(), r.annotations(), r.categories(), r.deadLetters(),
+                        r.status(), ms(t1));
+                ok &= r.status() == BatchStatus.COMPLETE;
+                expected.merge(r.kind().topic(), r.images(), Long::sum);
+                expected.merge(Topics.CATEGORIES, r.categories(), Long::sum);
+            }
+            Map<String, Long> seen = countCommitted(client, expected.keySet());
+            for (Map.Entry<String, Long> e : expected.entrySet()) {
+                long n = seen.getOrDefault(e.getKey(), 0L);
+                out.printf("  %-26s %5d records read back (read_committed)%s%n", e.getKey(), n,
+                        n == e.getValue() ? "" : ", expected " + e.getValue());
+                ok &= n == e.getValue();
+            }
+            out.printf("demo %s in %d ms%n", ok ? "done" : "FAILED", ms(t0));
             if (!once) {
                 out.println("Stack stays up (Ctrl-C stops): bootstrap " + stack.bootstrapServers() + ", registry "
                         + stack.schemaRegistryUrl());
                 fg.awaitStop();
             }
-            return ok == Topics.ALL.size() ? 0 : 1;
+            return ok ? 0 : 1;
         } finally {
             fg.closed();
         }
     }
 
-    private int roundTripEverySchema(Map<String, Object> base) {
-        Map<String, Object> c = new HashMap<>(base);
-        c.put(ProducerConfig.ACKS_CONFIG, "all");
-        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        SchemaRegistryClient client = new SchemaRegistryClient(SerdeConfig.from(c));
-        AvroSerializer<SpecificRecord> ser = new AvroSerializer<>(client, c, false);
-        AvroDeserializer<SpecificRecord> de = new AvroDeserializer<>(client, null, c);
-        int ok = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(c, new ByteArraySerializer(), new ByteArraySerializer());
-                KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(c),
-                        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            for (Topics.TopicSpec t : Topics.ALL) {
-                SpecificRecord sample = Samples.of(t.valueType(), 1);
-                long offset = producer.send(new ProducerRecord<>(t.name(), 0, key(t), ser.serialize(t.name(), sample)))
-                        .get(30, TimeUnit.SECONDS).offset();
-                TopicPartition tp = new TopicPartition(t.name(), 0);
-                consumer.assign(List.of(tp));
-                consumer.seek(tp, offset);
-                SpecificRecord back = null;
-                long deadline = System.currentTimeMillis() + 30_000;
-                while (back == null && System.currentTimeMillis() < deadline) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                        back = de.deserialize(t.name(), r.value());
-                    }
+    private List<Path> deliveries() throws IOException {
+        if (!Files.isDirectory(samples)) {
+            throw new IOException("no sample folder " + samples.toAbsolutePath() + " (run from the project root or give --samples)");
+        }
+        try (Stream<Path> s = Files.list(samples)) {
+            return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    private static Map<String, Long> countCommitted(Map<String, Object> client, java.util.Set<String> topics) {
+        Map<String, Object> c = new HashMap<>(client);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+        Map<String, Long> counts = new TreeMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(new ArrayList<>(topics));
+            int idle = 0;
+            while (idle < 6) {
+                var records = consumer.poll(Duration.ofMillis(250));
+                idle = records.isEmpty() ? idle + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    counts.merge(r.topic(), 1L, Long::sum);
                 }
-                boolean same = sample.equals(back);
-                out.printf("  %-26s schema id %-3d %s%n", t.name(),
-                        client.version(t.name() + "-value", "latest").id(), same ? "round-trip ok" : "MISMATCH");
-                ok += same ? 1 : 0;
             }
-        } catch (Exception e) {
-            throw new IllegalStateException("round trip failed: " + e.getMessage(), e);
         }
-        return ok;
-    }
-
-    private static byte[] key(Topics.TopicSpec t) {
-        switch (t.key()) {
-            case IMAGE_ID:
-                return new LongSerializer().serialize(t.name(), 1L);
-            case STRING:
-                return "sample".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            default:
-                return null;
-        }
-    }
-
-    private static Map<String, Object> consumerConfig(Map<String, Object> c) {
-        Map<String, Object> cc = new HashMap<>(c);
-        cc.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        cc.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        cc.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
-        cc.keySet().removeIf(k -> k.startsWith("acks") || k.startsWith("enable.idempotence"));
-        return cc;
+        return counts;
     }
 
     private static long ms(long since) {

@@ -80,7 +80,9 @@ public final class Synth {
                 default -> s.instances(g);
             }
             g.writeEndArray();
-            s.categories(g);
+            if (kind != Kind.CAPTIONS) {
+                s.categories(g); // COCO caption files have none
+            }
             g.writeEndObject();
         }
     }
