@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             MasksCommand.class,
             IngestCommand.class,
             SynthCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Cocostream implements Runnable {

@@ -285,10 +285,14 @@ final class Converters {
             throw new CocoFormatException(at, "expected a list of numbers, found " + (arr == null ? "nothing" : arr.getNodeType()));
         }
         List<Double> out = new ArrayList<>(arr.size());
-        int i = 0;
-        for (JsonNode v : arr) {
-            out.add(finite(v, new Location(at.file(), at.jsonPath() + "[" + i + "]", at.line(), at.column())));
-            i++;
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode v = arr.get(i);
+            double d = v.asDouble();
+            // The element's location is built only for an error: this loop sees every coordinate.
+            if (!v.isNumber() || !Double.isFinite(d)) {
+                finite(v, new Location(at.file(), at.jsonPath() + "[" + i + "]", at.line(), at.column()));
+            }
+            out.add(d);
         }
         return out;
     }

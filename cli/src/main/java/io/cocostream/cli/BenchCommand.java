@@ -1,0 +1,151 @@
+package io.cocostream.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import io.cocostream.embedded.EmbeddedStack;
+import io.cocostream.ingest.Ingest;
+import io.cocostream.ingest.KafkaPublisher;
+import io.cocostream.ingest.Kind;
+import io.cocostream.ingest.Synth;
+import io.cocostream.schemas.TopicAdmin;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.tools.ProducerPerformance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cocostream bench}: end-to-end ingest throughput on the in-process broker, beside two
+ * baselines measured in the same invocation: a bare Jackson token scan of the same file, and
+ * Kafka's ProducerPerformance sending as many records of the same average size.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures ingest (MB/s, images/s, peak heap) of a synthetic or given file on an in-process broker,"
+                + " next to a bare Jackson token scan of the file and Kafka's ProducerPerformance sending the same"
+                + " number of records of the same average size, and prints the ratios. A measurement, not a test."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--file", description = "A COCO file to ingest (default: a synthetic instances file).")
+    Path file;
+
+    @Option(names = "--images", defaultValue = "118000", description = "Images of the synthetic file (default ${DEFAULT-VALUE}, train2017's).")
+    int images;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic file (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path tmp = Files.createTempDirectory("cocostream-bench-");
+        Path f = file;
+        if (f == null) {
+            f = tmp.resolve("synthetic_instances.json");
+            long t0 = System.nanoTime();
+            Synth.write(Kind.INSTANCES, images, seed, f);
+            out.printf("synthetic file: %s, %.1f MB, %d images (%.1f s)%n", f, Files.size(f) / 1e6, images, secs(t0));
+        }
+        double mb = Files.size(f) / 1e6;
+        try (EmbeddedStack stack = EmbeddedStack.startTemporary()) {
+            Map<String, Object> client = stack.clientConfig();
+            TopicAdmin.ensure(client, 6, Optional.empty());
+
+            long t0 = System.nanoTime();
+            long tokens = scan(f);
+            double scan = secs(t0);
+            out.printf("baseline Jackson token scan: %d tokens in %.2f s = %.1f MB/s%n", tokens, scan, mb / scan);
+
+            resetPeaks();
+            t0 = System.nanoTime();
+            Ingest.Result r = Ingest.run(Ingest.Options.of(f).withProducer("bench"),
+                    batch -> new KafkaPublisher(client, batch), new Ingest.Progress() { });
+            double ingest = secs(t0);
+            out.printf("cocostream ingest: %d images, %d annotations in %.2f s = %.1f MB/s, %.0f images/s, peak heap %.0f MB (%s)%n",
+                    r.images(), r.annotations(), ingest, mb / ingest, r.images() / ingest, peakHeapMb(), r.status());
+
+            int recordSize = (int) Math.max(1, Files.size(f) / Math.max(1, r.images()));
+            stack.createTopics(6, "bench.producer-performance");
+            double ppMb = producerPerformance(stack.bootstrapServers(), r.images(), recordSize);
+            double slower = Math.min(mb / scan, ppMb);
+            out.printf("baseline ProducerPerformance: %d records of %d bytes = %.1f MB/s%n", r.images(), recordSize, ppMb);
+            out.printf("ratios: ingest/scan %.2f, ingest/ProducerPerformance %.2f, ingest/slower baseline %.2f (target >= 0.5)%n",
+                    (mb / ingest) / (mb / scan), (mb / ingest) / ppMb, (mb / ingest) / slower);
+        } finally {
+            if (file == null) {
+                Files.deleteIfExists(f);
+            }
+            Files.deleteIfExists(tmp);
+        }
+        return 0;
+    }
+
+    private static long scan(Path f) throws Exception {
+        long n = 0;
+        try (InputStream in = Files.newInputStream(f); JsonParser p = new JsonFactory().createParser(in)) {
+            while (p.nextToken() != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Runs Kafka's ProducerPerformance in-process with our producer settings and returns its MB/s. */
+    private static double producerPerformance(String bootstrap, long records, int size) throws Exception {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            ProducerPerformance.main(new String[] {"--topic", "bench.producer-performance", "--num-records",
+                String.valueOf(records), "--record-size", String.valueOf(size), "--throughput", "-1",
+                "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true",
+                "linger.ms=20", "batch.size=262144", "compression.type=lz4", "max.request.size=8388608"});
+        } finally {
+            System.setOut(stdout);
+        }
+        String text = buf.toString(StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("records sent, [0-9.]+ records/sec \\(([0-9.]+) MB/sec\\)").matcher(text);
+        double last = Double.NaN;
+        while (m.find()) {
+            last = Double.parseDouble(m.group(1));
+        }
+        if (Double.isNaN(last)) {
+            throw new IllegalStateException("no result from ProducerPerformance: " + text);
+        }
+        // ProducerPerformance's MB is 2^20 bytes; ours are 10^6.
+        return last * 1024 * 1024 / 1e6;
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            p.resetPeakUsage();
+        }
+    }
+
+    private static double peakHeapMb() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum / 1e6;
+    }
+
+    private static double secs(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+}
