@@ -8,23 +8,17 @@ import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.BatchStatus;
 import io.cocostream.schemas.avro.Caption;
-import io.cocostream.schemas.avro.CaptionsEvent;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.DensePoseAnnotation;
-import io.cocostream.schemas.avro.DensePoseEvent;
 import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.InstanceAnnotation;
-import io.cocostream.schemas.avro.InstancesEvent;
 import io.cocostream.schemas.avro.KeypointAnnotation;
 import io.cocostream.schemas.avro.PanopticEvent;
 import io.cocostream.schemas.avro.PanopticSegment;
-import io.cocostream.schemas.avro.PersonKeypointsEvent;
 import io.cocostream.schemas.avro.Provenance;
 import io.cocostream.schemas.avro.ResultAnnotation;
-import io.cocostream.schemas.avro.ResultsEvent;
 import io.cocostream.schemas.avro.RleMask;
-import io.cocostream.schemas.avro.StuffEvent;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -138,6 +133,7 @@ public final class Ingest {
     private final Map<Class<?>, SpecificDatumReader<SpecificRecord>> readers = new java.util.HashMap<>();
     private BinaryDecoder decoder;
     private String firstError;
+    private byte[] provenanceBytes;
     private boolean truncated;
 
     private Ingest(Options options, Kind kind, Spill spill) {
@@ -438,8 +434,11 @@ public final class Ingest {
             if (img < resumeAfter) {
                 continue;
             }
-            SpecificRecord event = event(img, mine, prov);
-            publisher.send(kind.topic(), imageIds[img], event);
+            if (kind == Kind.PANOPTIC) {
+                publisher.send(kind.topic(), imageIds[img], panopticEvent(img, mine, prov));
+            } else {
+                publisher.sendEncoded(kind.topic(), imageIds[img], eventSchema(), encodedEvent(img, mine, prov));
+            }
             annotationsPublished += mine.size();
             count(perTopic, kind.topic(), 1);
             published++;
@@ -475,46 +474,49 @@ public final class Ingest {
                 .setRecordsPerTopic(new TreeMap<>(perTopic)).setRanges(publisher.ranges()).build();
     }
 
-    private SpecificRecord event(int img, List<Integer> mine, Provenance prov) throws IOException {
-        long imageId = imageIds[img];
-        Image image = imageSpill[img] < 0 ? null : decode(imageSpill[img], Image.class);
-        switch (kind) {
-            case INSTANCES:
-                return InstancesEvent.newBuilder().setImageId(imageId).setImage(image)
-                        .setAnnotations(decodeAll(mine, InstanceAnnotation.class)).setProvenance(prov).build();
-            case STUFF:
-                return StuffEvent.newBuilder().setImageId(imageId).setImage(image)
-                        .setAnnotations(decodeAll(mine, InstanceAnnotation.class)).setProvenance(prov).build();
-            case PERSON_KEYPOINTS:
-                return PersonKeypointsEvent.newBuilder().setImageId(imageId).setImage(image)
-                        .setAnnotations(decodeAll(mine, KeypointAnnotation.class)).setProvenance(prov).build();
-            case CAPTIONS:
-                return CaptionsEvent.newBuilder().setImageId(imageId).setImage(image)
-                        .setAnnotations(decodeAll(mine, Caption.class)).setProvenance(prov).build();
-            case DENSEPOSE:
-                return DensePoseEvent.newBuilder().setImageId(imageId).setImage(image)
-                        .setAnnotations(decodeAll(mine, DensePoseAnnotation.class)).setProvenance(prov).build();
-            case RESULTS:
-                return ResultsEvent.newBuilder().setImageId(imageId)
-                        .setAnnotations(decodeAll(mine, ResultAnnotation.class)).setProvenance(prov).build();
-            case PANOPTIC:
-                if (mine.isEmpty()) {
-                    return PanopticEvent.newBuilder().setImageId(imageId).setImage(image).setProvenance(prov).build();
-                }
-                PanopticEvent e = decode(mine.get(0), PanopticEvent.class);
-                e.setImage(image);
-                e.setProvenance(prov);
-                return e;
-            default:
-                throw new IllegalStateException("no event for " + kind);
-        }
+    /** The event schema of this kind. */
+    private Schema eventSchema() {
+        return Topics.spec(kind.topic()).valueSchema();
     }
 
-    private <T extends SpecificRecord> List<T> decodeAll(List<Integer> spillIndexes, Class<T> type) throws IOException {
-        List<T> out = new ArrayList<>(spillIndexes.size());
-        for (int i : spillIndexes) {
-            out.add(decode(i, type));
+    /**
+     * An event assembled from its encoded parts, without decoding them: every per-image event but
+     * panoptic's is image_id, image (union, absent for results), annotations (array), provenance.
+     */
+    private byte[] encodedEvent(int img, List<Integer> mine, Provenance prov) throws IOException {
+        if (provenanceBytes == null) {
+            provenanceBytes = encode(prov);
         }
-        return out;
+        buf.reset();
+        encoder = EncoderFactory.get().binaryEncoder(buf, encoder);
+        encoder.writeLong(imageIds[img]);
+        if (kind != Kind.RESULTS) {
+            if (imageSpill[img] < 0) {
+                encoder.writeIndex(0);
+            } else {
+                encoder.writeIndex(1);
+                encoder.writeFixed(spill.read(imageSpill[img]));
+            }
+        }
+        encoder.writeArrayStart();
+        encoder.setItemCount(mine.size());
+        for (int i : mine) {
+            encoder.startItem();
+            encoder.writeFixed(spill.read(i));
+        }
+        encoder.writeArrayEnd();
+        encoder.writeFixed(provenanceBytes);
+        encoder.flush();
+        return buf.toByteArray();
+    }
+
+    /** A panoptic event: its one element per image, decoded and completed with image and provenance. */
+    private PanopticEvent panopticEvent(int img, List<Integer> mine, Provenance prov) throws IOException {
+        Image image = imageSpill[img] < 0 ? null : decode(imageSpill[img], Image.class);
+        PanopticEvent e = mine.isEmpty() ? PanopticEvent.newBuilder().setImageId(imageIds[img]).setProvenance(prov).build()
+                : decode(mine.get(0), PanopticEvent.class);
+        e.setImage(image);
+        e.setProvenance(prov);
+        return e;
     }
 }

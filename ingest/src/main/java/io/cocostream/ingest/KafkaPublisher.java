@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -92,13 +93,22 @@ public final class KafkaPublisher implements Publisher {
 
     @Override
     public void send(String topic, Object key, SpecificRecord value) {
+        sendBytes(topic, key, values.serialize(topic, value));
+    }
+
+    @Override
+    public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
+        sendBytes(topic, key, values.serializeEncoded(topic, schema, body));
+    }
+
+    private void sendBytes(String topic, Object key, byte[] value) {
         if (!inTransaction) {
             producer.beginTransaction();
             inTransaction = true;
         }
         byte[] k = key == null ? null : key instanceof Long l ? longKeys.serialize(topic, l)
                 : key.toString().getBytes(StandardCharsets.UTF_8);
-        pending.add(producer.send(new ProducerRecord<>(topic, k, values.serialize(topic, value))));
+        pending.add(producer.send(new ProducerRecord<>(topic, k, value)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.PartitionRange;
 import java.util.List;
 import java.util.Optional;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -17,6 +18,9 @@ public interface Publisher extends AutoCloseable {
 
     /** Sends a record in the open transaction (opening one if needed); key is a Long, a String or null. */
     void send(String topic, Object key, SpecificRecord value);
+
+    /** Sends a record already Avro-encoded with {@code schema}, in the open transaction. */
+    void sendEncoded(String topic, Object key, Schema schema, byte[] body);
 
     /** Sends the manifest (keyed by its batch id, its ranges filled in) and commits the open transaction. */
     void commit(BatchManifest manifest);

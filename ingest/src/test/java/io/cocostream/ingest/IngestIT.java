@@ -119,6 +119,11 @@ class IngestIT {
             }
 
             @Override
+            public void sendEncoded(String topic, Object key, org.apache.avro.Schema schema, byte[] body) {
+                real.sendEncoded(topic, key, schema, body);
+            }
+
+            @Override
             public void commit(BatchManifest m) {
                 if (++commits[0] > 2) {
                     throw new IllegalStateException("killed");

@@ -6,6 +6,11 @@ import io.cocostream.schemas.avro.PartitionRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 /** A transactional publisher in memory: what a read_committed consumer would see, and crashes on demand. */
@@ -45,6 +50,17 @@ final class MemoryPublisher implements Publisher {
     @Override
     public void send(String topic, Object key, SpecificRecord value) {
         open.add(new Sent(topic, key, value));
+    }
+
+    @Override
+    public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
+        try {
+            SpecificRecord value = new SpecificDatumReader<SpecificRecord>(schema)
+                    .read(null, DecoderFactory.get().binaryDecoder(body, null));
+            send(topic, key, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not valid Avro for " + schema.getFullName(), e);
+        }
     }
 
     @Override

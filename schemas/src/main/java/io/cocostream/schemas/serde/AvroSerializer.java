@@ -51,35 +51,48 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         if (record == null) {
             return null;
         }
+        Schema schema = record.getSchema();
+        try {
+            ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(body, null);
+            writer(schema).write(record, enc);
+            enc.flush();
+            return serializeEncoded(topic, schema, body.toByteArray());
+        } catch (IOException e) {
+            throw new SerializationException("cannot serialize a " + schema.getFullName() + " for topic " + topic
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Frames Avro binary already written with {@code schema}: the bytes {@link #serialize} gives for
+     * the same record, for callers that assemble records from encoded parts.
+     */
+    public byte[] serializeEncoded(String topic, Schema schema, byte[] body) {
         if (config == null) {
             throw new IllegalStateException("AvroSerializer used before configure()");
         }
-        Schema schema = record.getSchema();
         SubjectNameStrategy strategy = isKey ? config.keyStrategy() : config.valueStrategy();
         String subject = strategy.subject(topic, isKey, schema);
         try {
             int id;
-            Object datum = record;
-            Schema writerSchema = schema;
+            byte[] bytes = body;
             if (config.useLatestVersion()) {
                 SchemaRegistryClient.Registered latest = client.version(subject, "latest");
                 id = latest.id();
                 if (!latest.schema().equals(schema)) {
-                    writerSchema = latest.schema();
-                    datum = project(record, schema, writerSchema);
+                    bytes = project(body, schema, latest.schema());
                 }
             } else if (config.autoRegister()) {
                 id = client.register(subject, schema);
             } else {
                 id = client.lookupId(subject, schema);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-            out.write(MAGIC);
-            out.write(ByteBuffer.allocate(4).putInt(id).array());
-            BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-            writer(writerSchema).write(datum, enc);
-            enc.flush();
-            return out.toByteArray();
+            byte[] framed = new byte[5 + bytes.length];
+            framed[0] = MAGIC;
+            ByteBuffer.wrap(framed, 1, 4).putInt(id);
+            System.arraycopy(bytes, 0, framed, 5, bytes.length);
+            return framed;
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot serialize a " + schema.getFullName() + " for topic " + topic
                     + " (subject " + subject + "): " + e.getMessage(), e);
@@ -90,13 +103,13 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
         return writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, SpecificData.get()));
     }
 
-    /** Re-reads a record as the subject's latest schema (which must be able to read the record's schema). */
-    private Object project(T record, Schema from, Schema to) throws IOException {
-        ByteArrayOutputStream tmp = new ByteArrayOutputStream(256);
-        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(tmp, null);
-        writer(from).write(record, enc);
+    /** Re-encodes a body written with {@code from} as the subject's latest schema (which must be able to read it). */
+    private byte[] project(byte[] body, Schema from, Schema to) throws IOException {
+        Object datum = new GenericDatumReader<Object>(from, to).read(null, DecoderFactory.get().binaryDecoder(body, null));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 16);
+        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+        writer(to).write(datum, enc);
         enc.flush();
-        return new GenericDatumReader<Object>(from, to)
-                .read(null, DecoderFactory.get().binaryDecoder(tmp.toByteArray(), null));
+        return out.toByteArray();
     }
 }
