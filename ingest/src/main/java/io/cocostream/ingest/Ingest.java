@@ -1,5 +1,6 @@
 package io.cocostream.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cocostream.mask.Masks;
 import io.cocostream.mask.PanopticPng;
@@ -133,12 +134,16 @@ public final class Ingest {
     private final Map<Class<?>, SpecificDatumReader<SpecificRecord>> readers = new java.util.HashMap<>();
     private BinaryDecoder decoder;
     private String firstError;
+    /** The token-level reader of the kinds that have one (the bulk of COCO), null for the others. */
+    private final FastAnnotationReader fast;
     private byte[] provenanceBytes;
     private boolean truncated;
 
     private Ingest(Options options, Kind kind, Spill spill) {
         this.options = options;
         this.kind = kind;
+        this.fast = kind == Kind.INSTANCES || kind == Kind.STUFF ? new FastAnnotationReader(false)
+                : kind == Kind.PERSON_KEYPOINTS ? new FastAnnotationReader(true) : null;
         this.spill = spill;
         this.sourceFile = options.file().getFileName().toString();
         this.provenance = Provenance.newBuilder().setSourceFile(sourceFile).setProducer(options.producer())
@@ -200,6 +205,27 @@ public final class Ingest {
             @Override
             public boolean wants(String section, long index) {
                 return !(preloaded && section.equals("images"));
+            }
+
+            @Override
+            public boolean stream(String section, long index, JsonParser p, Location at) throws IOException {
+                if (fast == null || !section.equals("annotations")) {
+                    return false;
+                }
+                long from = p.currentTokenLocation().getByteOffset();
+                byte[] item = fast.read(p, Ingest.this::heightOf, Ingest.this::widthOf);
+                int ordinal = item == null ? -1 : imageOrdinals.get(fast.imageId());
+                if (ordinal >= 0 && annotationIds.putIfAbsent(fast.id(), 0) < 0) {
+                    addItem(ordinal, item);
+                } else {
+                    // Rejected, unknown image or duplicate id: the tree path says what is wrong, raw JSON in hand.
+                    long to = p.currentLocation().getByteOffset();
+                    element(section, index, CocoJsonReader.JSON.readTree(reader.slice(from, to)), at);
+                }
+                if ((index & 1023) == 0) {
+                    progress.reading(reader.bytesRead(), total, items);
+                }
+                return true;
             }
 
             @Override
@@ -310,13 +336,27 @@ public final class Ingest {
                 throw new CocoFormatException(Json.at(at, "id"), "duplicate annotation id " + id);
             }
         }
+        addItem(ordinal, encode(item));
+    }
+
+    private void addItem(int ordinal, byte[] encoded) throws IOException {
         if (items == itemImage.length) {
             itemImage = Arrays.copyOf(itemImage, items * 2);
             itemSpill = Arrays.copyOf(itemSpill, items * 2);
         }
         itemImage[items] = ordinal;
-        itemSpill[items] = spill.append(encode(item));
+        itemSpill[items] = spill.append(encoded);
         items++;
+    }
+
+    private int heightOf(long imageId) {
+        int o = imageOrdinals.get(imageId);
+        return o < 0 || imageSpill[o] < 0 ? 0 : imageH[o];
+    }
+
+    private int widthOf(long imageId) {
+        int o = imageOrdinals.get(imageId);
+        return o < 0 || imageSpill[o] < 0 ? 0 : imageW[o];
     }
 
     /** A panoptic element: its segments with masks from the PNG, in one PanopticEvent (without provenance yet). */
