@@ -49,7 +49,7 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--producer", paramLabel = "NAME", description = "Vendor or job recorded in every event's provenance (env COCOSTREAM_PRODUCER; default: the user name).")
     String producer;
 
-    @Option(names = "--chunk-images", defaultValue = "2000", description = "Images per transaction (default ${DEFAULT-VALUE}).")
+    @Option(names = "--chunk-images", defaultValue = "10000", description = "Images per transaction (default ${DEFAULT-VALUE}).")
     int chunkImages;
 
     @Option(names = "--spill-dir", paramLabel = "DIR", description = "Where the temporary regrouping file goes (default: java.io.tmpdir).")

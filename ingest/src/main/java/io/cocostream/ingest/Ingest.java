@@ -62,7 +62,7 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class Ingest {
     /** Images per transaction. */
-    public static final int DEFAULT_CHUNK_IMAGES = 2000;
+    public static final int DEFAULT_CHUNK_IMAGES = 10000;
     /** Largest PNG accepted beyond its image's declared size: none. */
     private static final long PNG_SLACK_PIXELS = 0;
 
@@ -161,7 +161,7 @@ public final class Ingest {
             String sha256 = HexFormat.of().formatHex(sha.digest());
             String batchId = sha256.substring(0, 20) + "-" + kind.id();
             in.provenance.setBatchId(batchId);
-            spill.flush();
+            spill.map();
             try (Publisher publisher = publisherForBatch.apply(batchId)) {
                 return in.publish(publisher, batchId, sha256, progress);
             }

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,10 @@ final class Spill implements Closeable {
     private long[] offsets = new long[1024];
     private int[] lengths = new int[1024];
     private int count;
+    /** Map regions of 1 GiB: a MappedByteBuffer holds at most 2 GiB. */
+    private static final long REGION = 1L << 30;
+    private MappedByteBuffer[] regions = new MappedByteBuffer[0];
+    private long mappedUpTo;
 
     Spill(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -51,18 +56,36 @@ final class Spill implements Closeable {
         out.flush();
     }
 
-    /** Reads record {@code i} back. */
+    /** Reads record {@code i} back (from a memory map of the flushed file: no system call per record). */
     byte[] read(int i) throws IOException {
         byte[] b = new byte[lengths[i]];
-        ByteBuffer buf = ByteBuffer.wrap(b);
         long pos = offsets[i];
-        while (buf.hasRemaining()) {
-            int n = reader.read(buf, pos + buf.position());
-            if (n < 0) {
-                throw new IOException("spill file " + path + " ends early");
+        int region = (int) (pos / REGION);
+        long end = pos + b.length;
+        if (end > mappedUpTo || region != (int) ((end - 1) / REGION) && b.length > 0) {
+            // Not mapped yet, or straddling two regions: read it with a system call.
+            ByteBuffer buf = ByteBuffer.wrap(b);
+            while (buf.hasRemaining()) {
+                if (reader.read(buf, pos + buf.position()) < 0) {
+                    throw new IOException("spill file " + path + " ends early");
+                }
             }
+            return b;
         }
+        regions[region].get((int) (pos - (long) region * REGION), b);
         return b;
+    }
+
+    /** Maps everything written so far, in regions of {@link #REGION} bytes overlapping by none. */
+    void map() throws IOException {
+        flush();
+        int n = (int) ((written + REGION - 1) / REGION);
+        regions = new MappedByteBuffer[n];
+        for (int r = 0; r < n; r++) {
+            long from = (long) r * REGION;
+            regions[r] = reader.map(FileChannel.MapMode.READ_ONLY, from, Math.min(REGION, written - from));
+        }
+        mappedUpTo = written;
     }
 
     int count() {

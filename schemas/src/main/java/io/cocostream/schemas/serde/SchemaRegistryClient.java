@@ -34,7 +34,8 @@ public final class SchemaRegistryClient {
     private final SerdeConfig config;
     private final HttpClient http;
     private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
-    private final Map<String, Integer> idBySubjectAndSchema = new ConcurrentHashMap<>();
+    /** subject → schema → id; Schema caches its hash, so a hit costs no schema printing. */
+    private final Map<String, Map<Schema, Integer>> idBySubjectAndSchema = new ConcurrentHashMap<>();
     private volatile int preferredUrl;
 
     public SchemaRegistryClient(SerdeConfig config) {
@@ -44,29 +45,37 @@ public final class SchemaRegistryClient {
 
     /** Registers (or finds) a schema under a subject and returns its global id. */
     public int register(String subject, Schema schema) {
-        String key = subject + '\0' + schema;
-        Integer cached = idBySubjectAndSchema.get(key);
+        Integer cached = cachedId(subject, schema);
         if (cached != null) {
             return cached;
         }
         JsonNode r = send("POST", "/subjects/" + enc(subject) + "/versions", schemaBody(schema));
         int id = r.get("id").asInt();
-        idBySubjectAndSchema.put(key, id);
+        cacheId(subject, schema, id);
         byId.putIfAbsent(id, schema);
         return id;
+    }
+
+    private Integer cachedId(String subject, Schema schema) {
+        Map<Schema, Integer> ids = idBySubjectAndSchema.get(subject);
+        return ids == null ? null : ids.get(schema);
+    }
+
+    private void cacheId(String subject, Schema schema, int id) {
+        idBySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, id);
     }
 
     /** Looks a schema up under a subject without registering it. */
     public Registered lookup(String subject, Schema schema) {
         JsonNode r = send("POST", "/subjects/" + enc(subject), schemaBody(schema));
         Registered reg = registered(r);
-        idBySubjectAndSchema.put(subject + '\0' + schema, reg.id());
+        cacheId(subject, schema, reg.id());
         return reg;
     }
 
     /** The lookup's id, cached. */
     public int lookupId(String subject, Schema schema) {
-        Integer cached = idBySubjectAndSchema.get(subject + '\0' + schema);
+        Integer cached = cachedId(subject, schema);
         return cached != null ? cached : lookup(subject, schema).id();
     }
 
