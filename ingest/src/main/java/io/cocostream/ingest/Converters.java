@@ -80,16 +80,26 @@ final class Converters {
         return b.build();
     }
 
+    /** The fields every instance-like annotation has, checked once for all three record types. */
+    private record Common(long id, long imageId, int categoryId, int iscrowd, double area, List<Double> bbox,
+            Segmentation segmentation) {
+        static Common of(JsonNode n, Location at, ImageSize image, boolean segmentationRequired) {
+            long id = nonNegativeLong(n, "id", at);
+            long imageId = nonNegativeLong(n, "image_id", at);
+            int categoryId = Json.requireInt(n, "category_id", at);
+            int iscrowd = crowd(n, at);
+            double area = nonNegative(n, "area", at);
+            List<Double> box = Converters.bbox(n, at, true);
+            Segmentation seg = segmentationRequired || n.has("segmentation")
+                    ? Converters.segmentation(n.get("segmentation"), Json.at(at, "segmentation"), image, true) : null;
+            return new Common(id, imageId, categoryId, iscrowd, area, box, seg);
+        }
+    }
+
     static InstanceAnnotation instance(JsonNode n, Location at, ImageSize image) {
-        return InstanceAnnotation.newBuilder()
-                .setId(nonNegativeLong(n, "id", at))
-                .setImageId(nonNegativeLong(n, "image_id", at))
-                .setCategoryId(Json.requireInt(n, "category_id", at))
-                .setIscrowd(crowd(n, at))
-                .setArea(nonNegative(n, "area", at))
-                .setBbox(bbox(n, at, true))
-                .setSegmentation(segmentation(n.get("segmentation"), Json.at(at, "segmentation"), image, true))
-                .build();
+        Common c = Common.of(n, at, image, true);
+        return InstanceAnnotation.newBuilder().setId(c.id()).setImageId(c.imageId()).setCategoryId(c.categoryId())
+                .setIscrowd(c.iscrowd()).setArea(c.area()).setBbox(c.bbox()).setSegmentation(c.segmentation()).build();
     }
 
     static KeypointAnnotation keypoints(JsonNode n, Location at, ImageSize image) {
@@ -98,15 +108,9 @@ final class Converters {
             throw new CocoFormatException(Json.at(at, "keypoints"),
                     "expected [x, y, v] triples, found " + kp.size() + " numbers");
         }
-        return KeypointAnnotation.newBuilder()
-                .setId(nonNegativeLong(n, "id", at))
-                .setImageId(nonNegativeLong(n, "image_id", at))
-                .setCategoryId(Json.requireInt(n, "category_id", at))
-                .setIscrowd(crowd(n, at))
-                .setArea(nonNegative(n, "area", at))
-                .setBbox(bbox(n, at, true))
-                .setSegmentation(n.has("segmentation")
-                        ? segmentation(n.get("segmentation"), Json.at(at, "segmentation"), image, true) : null)
+        Common c = Common.of(n, at, image, false);
+        return KeypointAnnotation.newBuilder().setId(c.id()).setImageId(c.imageId()).setCategoryId(c.categoryId())
+                .setIscrowd(c.iscrowd()).setArea(c.area()).setBbox(c.bbox()).setSegmentation(c.segmentation())
                 .setKeypoints(kp)
                 .setNumKeypoints(Json.optionalInt(n, "num_keypoints", 0, at))
                 .build();
@@ -135,15 +139,9 @@ final class Converters {
                 masks.add(empty ? null : rle(m, mat, null));
             }
         }
-        return DensePoseAnnotation.newBuilder()
-                .setId(nonNegativeLong(n, "id", at))
-                .setImageId(nonNegativeLong(n, "image_id", at))
-                .setCategoryId(Json.requireInt(n, "category_id", at))
-                .setIscrowd(crowd(n, at))
-                .setArea(nonNegative(n, "area", at))
-                .setBbox(bbox(n, at, true))
-                .setSegmentation(n.has("segmentation")
-                        ? segmentation(n.get("segmentation"), Json.at(at, "segmentation"), image, true) : null)
+        Common c = Common.of(n, at, image, false);
+        return DensePoseAnnotation.newBuilder().setId(c.id()).setImageId(c.imageId()).setCategoryId(c.categoryId())
+                .setIscrowd(c.iscrowd()).setArea(c.area()).setBbox(c.bbox()).setSegmentation(c.segmentation())
                 .setKeypoints(n.has("keypoints") ? numbers(n.get("keypoints"), Json.at(at, "keypoints"), false) : List.of())
                 .setNumKeypoints(Json.optionalInt(n, "num_keypoints", 0, at))
                 .setDpI(optionalNumbers(n, "dp_I", at))

@@ -31,7 +31,8 @@ final class FastAnnotationReader {
     private long categoryId;
     private long iscrowd;
     private double area;
-    private final double[] bbox = new double[4];
+    private double[] bbox = new double[4];
+    private final int[] len = new int[1];
     private int bboxLen;
     private double[] coords = new double[1024];
     private int[] partEnds = new int[16];
@@ -109,7 +110,9 @@ final class FastAnnotationReader {
                 case "bbox" -> {
                     ok &= !hasBbox; // a repeated key: the tree keeps the last, let the slow path decide
                     hasBbox = true;
-                    bbox(p, v);
+                    len[0] = 0;
+                    bbox = doubles(p, v, bbox, len);
+                    bboxLen = len[0];
                 }
                 case "segmentation" -> {
                     ok &= !hasSeg; // a repeated key: the tree keeps the last, let the slow path decide
@@ -119,7 +122,9 @@ final class FastAnnotationReader {
                 case "keypoints" -> {
                     ok &= !hasKp; // a repeated key: the tree keeps the last, let the slow path decide
                     hasKp = true;
-                    keypoints(p, v);
+                    len[0] = 0;
+                    kp = doubles(p, v, kp, len);
+                    kpLen = len[0];
                 }
                 case "num_keypoints" -> {
                     hasNumKp = v != JsonToken.VALUE_NULL;
@@ -174,54 +179,31 @@ final class FastAnnotationReader {
         return 0;
     }
 
-    private void bbox(JsonParser p, JsonToken v) throws IOException {
+    /** A JSON array of finite numbers appended to a growable buffer; returns the buffer (maybe grown). */
+    private double[] doubles(JsonParser p, JsonToken v, double[] buf, int[] len) throws IOException {
         if (v != JsonToken.START_ARRAY) {
             ok = false;
             p.skipChildren();
-            return;
+            return buf;
         }
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             double d = number(p, t);
-            if (bboxLen < 4) {
-                bbox[bboxLen] = d;
+            if (len[0] == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
             }
-            bboxLen++;
+            buf[len[0]++] = d;
         }
-    }
-
-    private void keypoints(JsonParser p, JsonToken v) throws IOException {
-        if (v != JsonToken.START_ARRAY) {
-            ok = false;
-            p.skipChildren();
-            return;
-        }
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            double d = number(p, t);
-            if (kpLen == kp.length) {
-                kp = Arrays.copyOf(kp, kpLen * 2);
-            }
-            kp[kpLen++] = d;
-        }
+        return buf;
     }
 
     private void segmentation(JsonParser p, JsonToken v) throws IOException {
         if (v == JsonToken.START_ARRAY) {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                if (t != JsonToken.START_ARRAY) {
-                    ok = false;
-                    p.skipChildren();
-                    continue;
-                }
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    double d = number(p, t);
-                    if (coordCount == coords.length) {
-                        coords = Arrays.copyOf(coords, coordCount * 2);
-                    }
-                    coords[coordCount++] = d;
-                }
+                len[0] = coordCount;
+                coords = doubles(p, t, coords, len);
+                coordCount = len[0];
                 if (parts == partEnds.length) {
                     partEnds = Arrays.copyOf(partEnds, parts * 2);
                 }
