@@ -113,6 +113,9 @@ public final class Ingest {
     private final Kind kind;
     private final String sourceFile;
     private final Provenance.Builder provenance;
+    /** Annotations, one record per item in item order. */
+    private final Spill itemSpill;
+    /** Images and dead letters. */
     private final Spill spill;
     // Images by ordinal (file order): id, size and spill index of the Image record (-1: none).
     private final LongIntMap imageOrdinals = new LongIntMap(1024);
@@ -123,9 +126,8 @@ public final class Ingest {
     private int images;
     // Annotations: image ordinal and spill index, in file order.
     private int[] itemImage = new int[1024];
-    private int[] itemSpill = new int[1024];
     private int items;
-    private final LongIntMap annotationIds = new LongIntMap(1024);
+    private LongSet annotationIds = new LongSet(1024);
     private final List<Integer> deadSpill = new ArrayList<>();
     private final List<Category> categories = new ArrayList<>();
     private final Map<Class<?>, SpecificDatumWriter<SpecificRecord>> writers = new java.util.HashMap<>();
@@ -139,7 +141,8 @@ public final class Ingest {
     private byte[] provenanceBytes;
     private boolean truncated;
 
-    private Ingest(Options options, Kind kind, Spill spill) {
+    private Ingest(Options options, Kind kind, Spill spill, Spill itemSpill) {
+        this.itemSpill = itemSpill;
         this.options = options;
         this.kind = kind;
         this.fast = kind == Kind.INSTANCES || kind == Kind.STUFF ? new FastAnnotationReader(false)
@@ -154,14 +157,18 @@ public final class Ingest {
     public static Result run(Options options, java.util.function.Function<String, Publisher> publisherForBatch,
             Progress progress) throws IOException {
         Kind kind = options.kind() != null ? options.kind() : KindDetector.detect(options.file());
-        try (Spill spill = new Spill(options.spillDir())) {
-            Ingest in = new Ingest(options, kind, spill);
+        // About one annotation per 400 bytes of COCO JSON: sized once, the index never copies itself.
+        int expected = (int) Math.min(Integer.MAX_VALUE - 8, Files.size(options.file()) / 400);
+        try (Spill spill = new Spill(options.spillDir()); Spill items = new Spill(options.spillDir(), expected)) {
+            Ingest in = new Ingest(options, kind, spill, items);
+            in.annotationIds = new LongSet(expected);
             MessageDigest sha = sha256();
             in.readAll(sha, progress);
             String sha256 = HexFormat.of().formatHex(sha.digest());
             String batchId = sha256.substring(0, 20) + "-" + kind.id();
             in.provenance.setBatchId(batchId);
-            spill.map();
+            spill.flush();
+            items.flush();
             try (Publisher publisher = publisherForBatch.apply(batchId)) {
                 return in.publish(publisher, batchId, sha256, progress);
             }
@@ -215,7 +222,7 @@ public final class Ingest {
                 long from = p.currentTokenLocation().getByteOffset();
                 byte[] item = fast.read(p, Ingest.this::heightOf, Ingest.this::widthOf);
                 int ordinal = item == null ? -1 : imageOrdinals.get(fast.imageId());
-                if (ordinal >= 0 && annotationIds.putIfAbsent(fast.id(), 0) < 0) {
+                if (ordinal >= 0 && annotationIds.add(fast.id())) {
                     addItem(ordinal, item);
                 } else {
                     // Rejected, unknown image or duplicate id: the tree path says what is wrong, raw JSON in hand.
@@ -261,6 +268,7 @@ public final class Ingest {
             dead(e.getMessage(), e.location(), null);
         }
         progress.reading(total, total, items);
+        annotationIds = null; // pass 2 needs the heap more
     }
 
     private boolean preloaded;
@@ -327,12 +335,12 @@ public final class Ingest {
         };
         if (kind == Kind.PANOPTIC) {
             // One element per image: a second one for the same image is a duplicate delivery.
-            if (annotationIds.putIfAbsent(imageId, 0) >= 0) {
+            if (!annotationIds.add(imageId)) {
                 throw new CocoFormatException(Json.at(at, "image_id"), "second panoptic annotation of image " + imageId);
             }
         } else if (kind != Kind.RESULTS || e.hasNonNull("id")) {
             long id = ((Number) item.get(item.getSchema().getField("id").pos())).longValue();
-            if (annotationIds.putIfAbsent(id, 0) >= 0) {
+            if (!annotationIds.add(id)) {
                 throw new CocoFormatException(Json.at(at, "id"), "duplicate annotation id " + id);
             }
         }
@@ -341,11 +349,10 @@ public final class Ingest {
 
     private void addItem(int ordinal, byte[] encoded) throws IOException {
         if (items == itemImage.length) {
-            itemImage = Arrays.copyOf(itemImage, items * 2);
-            itemSpill = Arrays.copyOf(itemSpill, items * 2);
+            itemImage = Arrays.copyOf(itemImage, Math.max(items + (items >> 1), itemSpill.capacity()));
         }
         itemImage[items] = ordinal;
-        itemSpill[items] = spill.append(encoded);
+        itemSpill.append(encoded);
         items++;
     }
 
@@ -420,11 +427,15 @@ public final class Ingest {
         return buf.toByteArray();
     }
 
-    @SuppressWarnings("unchecked")
     private <T extends SpecificRecord> T decode(int spillIndex, Class<T> type) throws IOException {
+        return decode(spill, spillIndex, type);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T extends SpecificRecord> T decode(Spill from, int spillIndex, Class<T> type) throws IOException {
         SpecificDatumReader<SpecificRecord> reader = readers.computeIfAbsent(type,
                 c -> new SpecificDatumReader<>(SpecificData.get().getSchema(c)));
-        decoder = DecoderFactory.get().binaryDecoder(spill.read(spillIndex), decoder);
+        decoder = DecoderFactory.get().binaryDecoder(from.read(spillIndex), decoder);
         return (T) reader.read(null, decoder);
     }
 
@@ -462,13 +473,14 @@ public final class Ingest {
             order[i] = ((long) itemImage[i] << 32) | i;
         }
         Arrays.sort(order);
+        itemImage = null; // order holds the ordinals now
         int next = 0;
         long published = resumeAfter;
         long annotationsPublished = 0;
         for (int img = 0; img < images; img++) {
             List<Integer> mine = new ArrayList<>();
             while (next < order.length && (int) (order[next] >>> 32) == img) {
-                mine.add(itemSpill[(int) order[next]]);
+                mine.add((int) order[next]);
                 next++;
             }
             if (img < resumeAfter) {
@@ -542,7 +554,7 @@ public final class Ingest {
         encoder.setItemCount(mine.size());
         for (int i : mine) {
             encoder.startItem();
-            encoder.writeFixed(spill.read(i));
+            encoder.writeFixed(itemSpill.read(i));
         }
         encoder.writeArrayEnd();
         encoder.writeFixed(provenanceBytes);
@@ -554,7 +566,7 @@ public final class Ingest {
     private PanopticEvent panopticEvent(int img, List<Integer> mine, Provenance prov) throws IOException {
         Image image = imageSpill[img] < 0 ? null : decode(imageSpill[img], Image.class);
         PanopticEvent e = mine.isEmpty() ? PanopticEvent.newBuilder().setImageId(imageIds[img]).setProvenance(prov).build()
-                : decode(mine.get(0), PanopticEvent.class);
+                : decode(itemSpill, mine.get(0), PanopticEvent.class);
         e.setImage(image);
         e.setProvenance(prov);
         return e;
