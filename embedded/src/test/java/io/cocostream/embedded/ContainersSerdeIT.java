@@ -1,6 +1,9 @@
 package io.cocostream.embedded;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.BeforeAll;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
@@ -47,6 +50,13 @@ class ContainersSerdeIT extends SerdeContract {
         if (network != null) {
             network.close();
         }
+    }
+
+    @Override
+    @Test
+    void theStackIsTheOneUnderTest() {
+        assertTrue(registry.isRunning() && kafka.isRunning(), "Confluent Schema Registry and Kafka containers");
+        assertTrue(registry.getDockerImageName().startsWith("confluentinc/cp-schema-registry"), registry.getDockerImageName());
     }
 
     @Override

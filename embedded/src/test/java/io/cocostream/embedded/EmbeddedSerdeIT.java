@@ -1,6 +1,9 @@
 package io.cocostream.embedded;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@link SerdeContract} against the in-process broker and embedded registry. */
@@ -16,5 +19,12 @@ class EmbeddedSerdeIT extends SerdeContract {
     @Override
     KafkaStack stack() {
         return stack;
+    }
+
+    @Override
+    @Test
+    void theStackIsTheOneUnderTest() {
+        assertTrue(stack instanceof EmbeddedStack, "in-process broker and registry");
+        assertTrue(stack.bootstrapServers().startsWith("127.0.0.1:"), stack.bootstrapServers());
     }
 }

@@ -143,6 +143,9 @@ abstract class SerdeContract {
         assertTrue(e.getMessage().contains(topic + "-value") && e.getMessage().contains("40401"), e.getMessage());
     }
 
+    /** What a subclass asserts about the stack it provides (in-process or containers). */
+    abstract void theStackIsTheOneUnderTest();
+
     @Test
     void garbageIsRefusedWithTheReason() {
         AvroDeserializer<SpecificRecord> de = new AvroDeserializer<>();

@@ -183,10 +183,7 @@ public final class Synth {
                     g.writeNumber(c);
                 }
                 g.writeEndArray();
-                g.writeArrayFieldStart("size");
-                g.writeNumber(h);
-                g.writeNumber(w);
-                g.writeEndArray();
+                size(g, h, w);
                 g.writeEndObject();
                 g.writeNumberField("area", Masks.area(rle));
                 bbox = new double[] {bb[0], bb[1], Math.max(0, bb[2] - 1), Math.max(0, bb[3] - 1)};
@@ -270,14 +267,19 @@ public final class Synth {
             } else {
                 Rle rle = Masks.frPoly(polygon(256, 256), 256, 256, scratch);
                 g.writeStartObject();
-                g.writeArrayFieldStart("size");
-                g.writeNumber(256);
-                g.writeNumber(256);
-                g.writeEndArray();
+                size(g, 256, 256);
                 g.writeStringField("counts", Masks.toString(rle, scratch));
                 g.writeEndObject();
             }
         }
+        g.writeEndArray();
+    }
+
+    /** An RLE's {@code "size": [h, w]}. */
+    private static void size(JsonGenerator g, int h, int w) throws IOException {
+        g.writeArrayFieldStart("size");
+        g.writeNumber(h);
+        g.writeNumber(w);
         g.writeEndArray();
     }
 
@@ -322,10 +324,7 @@ public final class Synth {
                 g.writeStartObject();
                 g.writeObjectFieldStart("segmentation");
                 g.writeStringField("counts", Masks.toString(rle, scratch));
-                g.writeArrayFieldStart("size");
-                g.writeNumber(h);
-                g.writeNumber(w);
-                g.writeEndArray();
+                size(g, h, w);
                 g.writeEndObject();
                 g.writeNumberField("area", (double) Masks.area(rle));
                 g.writeNumberField("iscrowd", 0);
@@ -417,10 +416,7 @@ public final class Synth {
             g.writeNumberField("image_id", imageId(img));
             g.writeNumberField("category_id", 1 + rnd.nextInt(80));
             g.writeObjectFieldStart("segmentation");
-            g.writeArrayFieldStart("size");
-            g.writeNumber(h);
-            g.writeNumber(w);
-            g.writeEndArray();
+            size(g, h, w);
             g.writeStringField("counts", Masks.toString(rle, scratch));
             g.writeEndObject();
             g.writeNumberField("score", Math.round(rnd.nextDouble() * 1000) / 1000.0);

@@ -381,8 +381,13 @@ public final class Masks {
         for (int i = 1; i < rles.length; i++) {
             int[] bc = rles[i].countsView();
             next = MaskScratch.grow(next, m + bc.length + 2);
-            m = intersect ? intersectIntervals(cur, m, bc, bc.length, target, next)
-                    : unionIntervals(cur, m, bc, bc.length, target, next);
+            if (intersect) {
+                long[] runs = {target};
+                intersectIntervals(cur, m, bc, bc.length, next, runs);
+                m = (int) runs[0];
+            } else {
+                m = unionIntervals(cur, m, bc, bc.length, target, next);
+            }
             int[] t = cur;
             cur = next;
             next = t;
@@ -447,53 +452,58 @@ public final class Masks {
         return m;
     }
 
-    /** Intersection of two canonical masks' foreground intervals, written as runs summing to target. */
-    private static int intersectIntervals(int[] ac, int ma, int[] bc, int mb, long target, int[] out) {
-        int ia = 0;
-        int ib = 0;
-        long sa = 0;
-        long ea = 0;
-        long sb = 0;
-        long eb = 0;
+    /**
+     * Walks the foreground intervals two masks have in common: returns their pixel count and, when
+     * {@code out} is given, writes them as canonical runs (padded to {@code runs[0]} = target on
+     * entry; the run count on return).
+     */
+    private static long intersectIntervals(int[] ac, int ma, int[] bc, int mb, int[] out, long[] runs) {
+        long pixels = 0;
         int m = 0;
         long end = 0;
-        boolean more = ia + 1 < ma && ib + 1 < mb;
-        if (more) {
-            sa = ac[0];
-            ea = sa + ac[1];
-            ia = 2;
-            sb = bc[0];
-            eb = sb + bc[1];
-            ib = 2;
-        }
-        while (more) {
-            long lo = Math.max(sa, sb);
-            long hi = Math.min(ea, eb);
-            if (hi > lo) {
-                out[m++] = (int) (lo - end);
-                out[m++] = (int) (hi - lo);
-                end = hi;
-            }
-            if (ea <= eb) {
-                if (ia + 1 >= ma) {
-                    break;
+        if (ma >= 2 && mb >= 2) {
+            long sa = ac[0];
+            long ea = sa + ac[1];
+            long sb = bc[0];
+            long eb = sb + bc[1];
+            int ia = 2;
+            int ib = 2;
+            while (true) {
+                long lo = Math.max(sa, sb);
+                long hi = Math.min(ea, eb);
+                if (hi > lo) {
+                    pixels += hi - lo;
+                    if (out != null) {
+                        out[m++] = (int) (lo - end);
+                        out[m++] = (int) (hi - lo);
+                        end = hi;
+                    }
                 }
-                sa = ea + ac[ia];
-                ea = sa + ac[ia + 1];
-                ia += 2;
-            } else {
-                if (ib + 1 >= mb) {
-                    break;
+                if (ea <= eb) {
+                    if (ia + 1 >= ma) {
+                        break;
+                    }
+                    sa = ea + ac[ia];
+                    ea = sa + ac[ia + 1];
+                    ia += 2;
+                } else {
+                    if (ib + 1 >= mb) {
+                        break;
+                    }
+                    sb = eb + bc[ib];
+                    eb = sb + bc[ib + 1];
+                    ib += 2;
                 }
-                sb = eb + bc[ib];
-                eb = sb + bc[ib + 1];
-                ib += 2;
             }
         }
-        if (target > end || m == 0) {
-            out[m++] = (int) (target - end);
+        if (out != null) {
+            long target = runs[0];
+            if (target > end || m == 0) {
+                out[m++] = (int) (target - end);
+            }
+            runs[0] = m;
         }
-        return m;
+        return pixels;
     }
 
     /** Copies counts into out, extending the background tail so that they sum to target (C would loop forever on unequal sums). */
@@ -582,7 +592,9 @@ public final class Masks {
         }
         // Only the intersection needs a walk, over foreground intervals; union = |A| + |B| - |A∩B|.
         // A mask whose counts end early simply has no more intervals (where C would loop forever).
-        long i = intersection(dtR.countsView(), gtR.countsView());
+        int[] ac = dtR.countsView();
+        int[] bc = gtR.countsView();
+        long i = intersectIntervals(ac, ac.length, bc, bc.length, null, null);
         long u;
         if (i == 0) {
             u = 1;
@@ -592,56 +604,6 @@ public final class Masks {
             u = (long) dtR.area() + gtR.area() - i;
         }
         return (double) i / (double) u;
-    }
-
-    /** Pixels in both masks, walking their foreground intervals [start, end) in step. */
-    private static long intersection(int[] ac, int[] bc) {
-        int ka = ac.length;
-        int kb = bc.length;
-        int ia = 0;
-        int ib = 0;
-        long sa = 0;
-        long ea = 0;
-        long sb = 0;
-        long eb = 0;
-        long i = 0;
-        // Load the first interval of each; an exhausted mask ends the walk.
-        if (ia + 1 < ka) {
-            sa = ea + ac[ia];
-            ea = sa + ac[ia + 1];
-            ia += 2;
-        } else {
-            return 0;
-        }
-        if (ib + 1 < kb) {
-            sb = eb + bc[ib];
-            eb = sb + bc[ib + 1];
-            ib += 2;
-        } else {
-            return 0;
-        }
-        while (true) {
-            long lo = Math.max(sa, sb);
-            long hi = Math.min(ea, eb);
-            if (hi > lo) {
-                i += hi - lo;
-            }
-            if (ea <= eb) {
-                if (ia + 1 >= ka) {
-                    return i;
-                }
-                sa = ea + ac[ia];
-                ea = sa + ac[ia + 1];
-                ia += 2;
-            } else {
-                if (ib + 1 >= kb) {
-                    return i;
-                }
-                sb = eb + bc[ib];
-                eb = sb + bc[ib + 1];
-                ib += 2;
-            }
-        }
     }
 
     /** bbIou: {@code result[d][g]} is the IoU of boxes dt[d] and gt[g] ({@code [x, y, w, h]}); for a crowd gt, over dt's area. */
