@@ -655,13 +655,11 @@ public final class Masks {
         byte[] out = s.bytes = MaskScratch.grow(s.bytes, m * 7);
         int p = 0;
         for (int i = 0; i < m; i++) {
-            long x = cnts[i];
-            if (i > 2) {
-                x -= cnts[i - 2];
-            }
+            // Counts are below 2^31, so their differences fit an int.
+            int x = i > 2 ? cnts[i] - cnts[i - 2] : cnts[i];
             boolean more = true;
             while (more) {
-                int c = (int) (x & 0x1f);
+                int c = x & 0x1f;
                 x >>= 5;
                 more = (c & 0x10) != 0 ? x != -1 : x != 0;
                 if (more) {
@@ -686,6 +684,8 @@ public final class Masks {
         int m = 0;
         int p = 0;
         long sum = 0;
+        long area = 0;
+        boolean canonical = true;
         while (p < len) {
             long x = 0;
             int k = 0;
@@ -715,10 +715,12 @@ public final class Masks {
                 throw new IllegalArgumentException("compressed RLE count #" + m + " decodes to " + x
                         + " (ending at offset " + p + "): expected a count in [0, 2^31)");
             }
+            canonical &= m == 0 || x > 0;
+            area += (m & 1) * x;
             cnts[m++] = (int) x;
             sum += x;
         }
-        return Rle.checked(h, w, Arrays.copyOf(cnts, m), sum);
+        return Rle.checked(h, w, Arrays.copyOf(cnts, m), sum, (int) area, canonical);
     }
 
     /** rleFrString with a scratch of its own. */

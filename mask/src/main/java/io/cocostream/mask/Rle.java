@@ -20,20 +20,33 @@ public final class Rle {
     private final boolean canonical;
 
     private Rle(int h, int w, int[] counts, long sum) {
+        this(h, w, counts, sum, areaOf(counts), canonical(counts));
+    }
+
+    private Rle(int h, int w, int[] counts, long sum, int area, boolean canonical) {
         this.h = h;
         this.w = w;
         this.counts = counts;
         this.sum = sum;
+        this.area = area;
+        this.canonical = canonical;
+    }
+
+    private static int areaOf(int[] counts) {
         int a = 0;
         for (int i = 1; i < counts.length; i += 2) {
             a += counts[i];
         }
-        this.area = a;
-        boolean c = true;
-        for (int i = 1; i < counts.length && c; i++) {
-            c = counts[i] > 0;
+        return a;
+    }
+
+    private static boolean canonical(int[] counts) {
+        for (int i = 1; i < counts.length; i++) {
+            if (counts[i] == 0) {
+                return false;
+            }
         }
-        this.canonical = c;
+        return true;
     }
 
     /** An RLE over {@code counts[0..m)} (copied), checked as the class describes. */
@@ -55,12 +68,17 @@ public final class Rle {
 
     /** Takes ownership of non-negative counts summing to {@code sum}, refusing a sum past h·w. */
     static Rle checked(int h, int w, int[] counts, long sum) {
-        long area = (long) h * w;
-        if (sum > area) {
+        return checked(h, w, counts, sum, areaOf(counts), canonical(counts));
+    }
+
+    /** {@link #checked(int, int, int[], long)} with area and canonical form already known to the caller. */
+    static Rle checked(int h, int w, int[] counts, long sum, int area, boolean canonical) {
+        long pixels = (long) h * w;
+        if (sum > pixels) {
             throw new IllegalArgumentException(
-                    "RLE counts sum to " + sum + ", more than h*w = " + h + "*" + w + " = " + area);
+                    "RLE counts sum to " + sum + ", more than h*w = " + h + "*" + w + " = " + pixels);
         }
-        return new Rle(h, w, counts, sum);
+        return new Rle(h, w, counts, sum, area, canonical);
     }
 
     /** An RLE over all of {@code counts} (copied). */
