@@ -90,9 +90,15 @@ public final class CocoJsonReader {
         scan(sections, handler, new ArrayList<>(), null);
     }
 
-    /** {@link #scan(Set, ElementHandler)}, feeding every byte read to {@code digest} as well. */
-    public void scan(Set<String> sections, ElementHandler handler, MessageDigest digest) {
-        scan(sections, handler, new ArrayList<>(), digest);
+    /**
+     * {@link #scan(Set, ElementHandler)}, feeding every byte read to {@code digest} as well.
+     *
+     * @return the file's top-level keys in file order
+     */
+    public List<String> scan(Set<String> sections, ElementHandler handler, MessageDigest digest) {
+        List<String> keys = new ArrayList<>();
+        scan(sections, handler, keys, digest);
+        return keys;
     }
 
     private void scan(Set<String> sections, ElementHandler handler, List<String> keysSeen, MessageDigest digest) {

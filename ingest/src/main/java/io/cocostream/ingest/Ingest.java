@@ -45,6 +45,8 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Ingests one delivered COCO file into per-image events, with memory bounded by the largest image
@@ -61,6 +63,11 @@ import org.apache.avro.specific.SpecificRecord;
  * a rerun after a crash resumes after the last committed chunk; the final manifest is last.
  */
 public final class Ingest {
+    private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
+    /** Top-level keys of COCO files (a results file's bare array is ""). */
+    private static final Set<String> KNOWN_KEYS = Set.of("info", "licenses", "images", "annotations", "categories",
+            CocoJsonReader.RESULTS);
+
     /** Images per transaction. */
     public static final int DEFAULT_CHUNK_IMAGES = 10000;
     /** Largest PNG accepted beyond its image's declared size: none. */
@@ -254,13 +261,19 @@ public final class Ingest {
             }
         };
         try {
+            List<String> keys;
             try {
-                reader.scan(sections, handler, sha);
+                keys = reader.scan(sections, handler, sha);
             } catch (ImagesFirst first) {
                 sha.reset();
                 preloadImages();
                 imagesSeen[0] = true;
-                reader.scan(sections, handler, sha);
+                keys = reader.scan(sections, handler, sha);
+            }
+            for (String key : keys) {
+                if (!KNOWN_KEYS.contains(key)) {
+                    LOG.warn("{}: ignoring the unknown top-level key \"{}\"", sourceFile, key);
+                }
             }
         } catch (CocoFormatException e) {
             // Malformed or truncated JSON: keep what was read, dead-letter the rest with where it broke.

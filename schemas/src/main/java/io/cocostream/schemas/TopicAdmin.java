@@ -62,7 +62,8 @@ public final class TopicAdmin {
                 }
             }
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach the cluster to create topics: " + e, e);
+            throw new IllegalStateException("cannot reach the Kafka cluster at " + clientConfig.get("bootstrap.servers")
+                    + " to create topics: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted creating topics", e);
