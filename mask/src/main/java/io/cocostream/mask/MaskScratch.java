@@ -14,6 +14,7 @@ public final class MaskScratch {
     int[] b = new int[1024];
     int[] c = new int[1024];
     byte[] bytes = new byte[1024];
+    char[] chars = new char[1024];
     final long maxPolySteps;
 
     public MaskScratch() {
@@ -29,6 +30,13 @@ public final class MaskScratch {
     }
 
     static int[] grow(int[] buf, int needed) {
+        if (needed <= buf.length) {
+            return buf;
+        }
+        return Arrays.copyOf(buf, Math.max(needed, buf.length + (buf.length >> 1)));
+    }
+
+    static char[] grow(char[] buf, int needed) {
         if (needed <= buf.length) {
             return buf;
         }

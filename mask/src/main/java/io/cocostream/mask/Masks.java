@@ -680,6 +680,25 @@ public final class Masks {
     public static Rle frString(CharSequence str, int h, int w, MaskScratch s) {
         Rle.checkSize(h, w);
         int len = str.length();
+        // One bulk copy of the characters: a per-character charAt costs more than the decoding.
+        char[] chars = s.chars = MaskScratch.grow(s.chars, len);
+        str.toString().getChars(0, len, chars, 0);
+        // Checked up front, so that the decoding loop below has no per-character tests.
+        int bad = 0;
+        for (int i = 0; i < len; i++) {
+            bad |= (chars[i] - 48) & ~63;
+        }
+        if (bad != 0) {
+            for (int i = 0; i < len; i++) {
+                if (((chars[i] - 48) & ~63) != 0) {
+                    throw new IllegalArgumentException("compressed RLE string has '" + chars[i] + "' at offset " + i
+                            + ": expected characters '0' to 'o'");
+                }
+            }
+        }
+        if (len > 0 && ((chars[len - 1] - 48) & 0x20) != 0) {
+            throw new IllegalArgumentException("compressed RLE string ends inside a number at offset " + len);
+        }
         int[] cnts = s.a = MaskScratch.grow(s.a, len);
         int m = 0;
         int p = 0;
@@ -691,18 +710,12 @@ public final class Masks {
             int k = 0;
             int c;
             do {
-                if (p >= len) {
-                    throw new IllegalArgumentException("compressed RLE string ends inside a number at offset " + p);
+                if (k == 7) {
+                    throw new IllegalArgumentException(
+                            "compressed RLE string has a number longer than 7 characters at offset " + p);
                 }
-                char ch = str.charAt(p);
-                c = ch - 48;
-                if ((c & ~63) != 0 || k == 7) {
-                    throw new IllegalArgumentException(k == 7
-                            ? "compressed RLE string has a number longer than 7 characters at offset " + p
-                            : "compressed RLE string has '" + ch + "' at offset " + p + ": expected characters '0' to 'o'");
-                }
+                c = chars[p++] - 48;
                 x |= (long) (c & 0x1f) << (5 * k);
-                p++;
                 k++;
             } while ((c & 0x20) != 0);
             if ((c & 0x10) != 0) {
