@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             MasksCommand.class,
             IngestCommand.class,
+            CheckCommand.class,
             SynthCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,

@@ -1,0 +1,119 @@
+package io.cocostream.streams.rules;
+
+import io.cocostream.ingest.Ingest;
+import io.cocostream.ingest.Publisher;
+import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.DeadLetter;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.InstanceAnnotation;
+import io.cocostream.schemas.avro.InstancesEvent;
+import io.cocostream.schemas.avro.PartitionRange;
+import io.cocostream.schemas.avro.Severity;
+import io.cocostream.schemas.avro.StuffEvent;
+import io.cocostream.schemas.avro.ValidationAlert;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * {@code cocostream check}: the validation rules without Kafka. The file goes through ingest's own
+ * reading and regrouping (streaming, bounded memory), and each per-image event it would publish is
+ * validated instead; records ingest refuses become {@code format} errors with their location.
+ * Instances and stuff are checked today; the other kinds' rules are still to come.
+ */
+public final class OfflineCheck implements Publisher {
+    private final InstanceRules rules;
+    private final Consumer<ValidationAlert> alerts;
+    private final String sourceFile;
+    private final Set<Integer> categories = new HashSet<>();
+    private long errors;
+
+    private OfflineCheck(Tolerances tol, String sourceFile, Consumer<ValidationAlert> alerts) {
+        this.rules = new InstanceRules(tol);
+        this.sourceFile = sourceFile;
+        this.alerts = alerts;
+    }
+
+    /** Checks a file, handing every alert to {@code alerts}; returns the number of error alerts. */
+    public static long run(Path file, Path pngDir, Tolerances tol, Consumer<ValidationAlert> alerts) throws IOException {
+        OfflineCheck[] check = new OfflineCheck[1];
+        Ingest.run(Ingest.Options.of(file).withPngDir(pngDir).withProducer("check"),
+                batch -> check[0] = new OfflineCheck(tol, file.getFileName().toString(), alerts),
+                new Ingest.Progress() { });
+        return check[0].errors;
+    }
+
+    private void emit(ValidationAlert a) {
+        a.setSourceFile(sourceFile);
+        if (a.getSeverity() == Severity.ERROR) {
+            errors++;
+        }
+        alerts.accept(a);
+    }
+
+    @Override
+    public Optional<BatchManifest> lastManifest(String batchId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void send(String topic, Object key, SpecificRecord value) {
+        if (value instanceof Category c) {
+            categories.add(c.getId());
+        } else if (value instanceof DeadLetter d) {
+            emit(ValidationAlert.newBuilder().setRule("format").setSeverity(Severity.ERROR)
+                    .setMessage(d.getReason()).setActual(d.getRaw()).setKind("")
+                    .setDetectedAt(Instant.now()).build());
+        }
+    }
+
+    @Override
+    public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
+        SpecificRecord event;
+        try {
+            event = new SpecificDatumReader<SpecificRecord>(schema).read(null, DecoderFactory.get().binaryDecoder(body, null));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (event instanceof InstancesEvent e) {
+            check(Topics.INSTANCES, e.getImage(), e.getAnnotations());
+        } else if (event instanceof StuffEvent e) {
+            check(Topics.STUFF, e.getImage(), e.getAnnotations());
+        }
+    }
+
+    private void check(String topic, Image image, List<InstanceAnnotation> annotations) {
+        String kind = topic.equals(Topics.STUFF) ? "stuff" : "instances";
+        for (InstanceAnnotation a : annotations) {
+            // A delivery without categories cannot be checked against them here (the topology uses coco.categories.v1).
+            rules.check(kind, a, image, c -> categories.isEmpty() || categories.contains(c)).forEach(this::emit);
+        }
+    }
+
+    @Override
+    public void commit(BatchManifest manifest) {
+        // nothing is published
+    }
+
+    @Override
+    public List<PartitionRange> ranges() {
+        return List.of();
+    }
+
+    @Override
+    public void close() {
+        // nothing to release
+    }
+}
