@@ -7,12 +7,9 @@ import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.InstanceAnnotation;
 import io.cocostream.schemas.avro.RleMask;
 import io.cocostream.schemas.avro.Segmentation;
-import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntPredicate;
 
 /**
@@ -34,7 +31,7 @@ public final class InstanceRules {
     /** The alerts of one annotation of {@code image} (empty: it passes). */
     public List<ValidationAlert> check(String kind, InstanceAnnotation a, Image image, IntPredicate categoryExists) {
         List<ValidationAlert> out = new ArrayList<>();
-        Context c = new Context(kind, a, out);
+        Context c = new Context(new Alerts(kind, a.getImageId(), out), a);
         if (!categoryExists.test(a.getCategoryId())) {
             c.error("category.exists", "a category of the delivery", String.valueOf(a.getCategoryId()),
                     "category " + a.getCategoryId() + " is not among the delivery's categories");
@@ -168,23 +165,17 @@ public final class InstanceRules {
     }
 
     private static String list(double[] v) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < v.length; i++) {
-            sb.append(i == 0 ? "" : ", ").append(fmt(v[i]));
-        }
-        return sb.append(']').toString();
+        return Alerts.list(v);
     }
 
     private static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.6g", v);
+        return Alerts.fmt(v);
     }
 
-    /** Builds the alerts of one annotation. */
-    private record Context(String kind, InstanceAnnotation ann, List<ValidationAlert> out) {
+    /** The alerts of one annotation. */
+    private record Context(Alerts alerts, InstanceAnnotation ann) {
         void error(String rule, String expected, String actual, String message) {
-            out.add(ValidationAlert.newBuilder().setRule(rule).setSeverity(Severity.ERROR).setImageId(ann.getImageId())
-                    .setAnnotationId(ann.getId()).setExpected(expected).setActual(actual)
-                    .setMessage(message).setKind(kind).setDetectedAt(Instant.now()).build());
+            alerts.error(rule, ann.getId(), expected, actual, message);
         }
     }
 }

@@ -8,7 +8,13 @@ import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.InstanceAnnotation;
+import io.cocostream.schemas.avro.CaptionsEvent;
+import io.cocostream.schemas.avro.DensePoseAnnotation;
+import io.cocostream.schemas.avro.DensePoseEvent;
 import io.cocostream.schemas.avro.InstancesEvent;
+import io.cocostream.schemas.avro.KeypointAnnotation;
+import io.cocostream.schemas.avro.PanopticEvent;
+import io.cocostream.schemas.avro.PersonKeypointsEvent;
 import io.cocostream.schemas.avro.PartitionRange;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.StuffEvent;
@@ -17,10 +23,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
@@ -31,17 +37,21 @@ import org.apache.avro.specific.SpecificRecord;
  * {@code cocostream check}: the validation rules without Kafka. The file goes through ingest's own
  * reading and regrouping (streaming, bounded memory), and each per-image event it would publish is
  * validated instead; records ingest refuses become {@code format} errors with their location.
- * Instances and stuff are checked today; the other kinds' rules are still to come.
+ * Results files are only format-checked.
  */
 public final class OfflineCheck implements Publisher {
     private final InstanceRules rules;
+    private final KeypointRules keypoints;
+    private final OtherRules others;
     private final Consumer<ValidationAlert> alerts;
     private final String sourceFile;
-    private final Set<Integer> categories = new HashSet<>();
+    private final Map<Integer, Category> categories = new HashMap<>();
     private long errors;
 
     private OfflineCheck(Tolerances tol, String sourceFile, Consumer<ValidationAlert> alerts) {
         this.rules = new InstanceRules(tol);
+        this.keypoints = new KeypointRules(tol);
+        this.others = new OtherRules(tol);
         this.sourceFile = sourceFile;
         this.alerts = alerts;
     }
@@ -71,7 +81,10 @@ public final class OfflineCheck implements Publisher {
     @Override
     public void send(String topic, Object key, SpecificRecord value) {
         if (value instanceof Category c) {
-            categories.add(c.getId());
+            categories.put(c.getId(), c);
+            KeypointRules.checkCategory(c).forEach(this::emit);
+        } else if (value instanceof PanopticEvent e) {
+            others.panoptic(e, this::category).forEach(this::emit);
         } else if (value instanceof DeadLetter d) {
             emit(ValidationAlert.newBuilder().setRule("format").setSeverity(Severity.ERROR)
                     .setMessage(d.getReason()).setActual(d.getRaw()).setKind("")
@@ -91,16 +104,36 @@ public final class OfflineCheck implements Publisher {
             check(Topics.INSTANCES, e.getImage(), e.getAnnotations());
         } else if (event instanceof StuffEvent e) {
             check(Topics.STUFF, e.getImage(), e.getAnnotations());
+        } else if (event instanceof PersonKeypointsEvent e) {
+            for (KeypointAnnotation a : e.getAnnotations()) {
+                keypoints.check(a, e.getImage(), this::category).forEach(this::emit);
+            }
+        } else if (event instanceof CaptionsEvent e) {
+            others.captions(e.getImageId(), e.getAnnotations(), true).forEach(this::emit);
+        } else if (event instanceof DensePoseEvent e) {
+            for (DensePoseAnnotation a : e.getAnnotations()) {
+                others.densepose(a).forEach(this::emit);
+            }
         }
     }
 
     private void check(String topic, Image image, List<InstanceAnnotation> annotations) {
         String kind = topic.equals(Topics.STUFF) ? "stuff" : "instances";
         for (InstanceAnnotation a : annotations) {
-            // A delivery without categories cannot be checked against them here (the topology uses coco.categories.v1).
-            rules.check(kind, a, image, c -> categories.isEmpty() || categories.contains(c)).forEach(this::emit);
+            rules.check(kind, a, image, c -> category(c) != null).forEach(this::emit);
         }
     }
+
+    /** A category by id; a delivery without categories cannot be checked against them, so all pass. */
+    private Category category(int id) {
+        if (categories.isEmpty()) {
+            return Category.newBuilder().setKind("").setId(id).setName("").setProvenance(PLACEHOLDER).build();
+        }
+        return categories.get(id);
+    }
+
+    private static final io.cocostream.schemas.avro.Provenance PLACEHOLDER = io.cocostream.schemas.avro.Provenance
+            .newBuilder().setBatchId("").setSourceFile("").setProducer("").setIngestTime(Instant.EPOCH).build();
 
     @Override
     public void commit(BatchManifest manifest) {

@@ -1,0 +1,148 @@
+package io.cocostream.streams.rules;
+
+import io.cocostream.mask.Masks;
+import io.cocostream.mask.Rle;
+import io.cocostream.schemas.avro.Caption;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.DensePoseAnnotation;
+import io.cocostream.schemas.avro.PanopticEvent;
+import io.cocostream.schemas.avro.PanopticSegment;
+import io.cocostream.schemas.avro.RleMask;
+import io.cocostream.schemas.avro.Severity;
+import io.cocostream.schemas.avro.ValidationAlert;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/** The rules of captions, panoptic segments and DensePose fields, per image event. */
+public final class OtherRules {
+    /** COCO gives every image at least five captions. */
+    public static final int MIN_CAPTIONS = 5;
+    /** DensePose: 24 body parts in dp_I, 14 part masks of 256×256, coordinates in a 256-pixel box. */
+    static final int PARTS = 24;
+    static final int MASKS = 14;
+    static final int MASK_SIZE = 256;
+
+    private final Tolerances tol;
+
+    public OtherRules(Tolerances tol) {
+        this.tol = tol;
+    }
+
+    /** An image's captions: enough of them (for a complete delivery), none empty, none repeated. */
+    public List<ValidationAlert> captions(long imageId, List<Caption> captions, boolean deliveryComplete) {
+        List<ValidationAlert> out = new ArrayList<>();
+        Alerts alerts = new Alerts("captions", imageId, out);
+        if (deliveryComplete && captions.size() < MIN_CAPTIONS) {
+            alerts.error("captions.count", null, "at least " + MIN_CAPTIONS, String.valueOf(captions.size()),
+                    "the image has too few captions");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Caption c : captions) {
+            String text = c.getCaption().trim();
+            if (text.isEmpty()) {
+                alerts.error("captions.empty", c.getId(), "a caption", "\"" + c.getCaption() + "\"", "empty caption");
+            } else if (!seen.add(text.toLowerCase(java.util.Locale.ROOT))) {
+                // A warning: official captions_val2017 repeats a caption on 8 of its 5000 images.
+                alerts.add(Severity.WARNING, "captions.duplicate", c.getId(), "a new caption", text,
+                        "the image already has this caption");
+            }
+        }
+        return out;
+    }
+
+    /** A panoptic image: segments unique, matched with the PNG both ways, area and bbox equal to the PNG's. */
+    public List<ValidationAlert> panoptic(PanopticEvent e, IntFunction<Category> categories) {
+        List<ValidationAlert> out = new ArrayList<>();
+        Alerts alerts = new Alerts("panoptic", e.getImageId(), out);
+        Set<Long> ids = new HashSet<>();
+        double[] bb = new double[4];
+        for (PanopticSegment s : e.getAnnotations()) {
+            if (!ids.add(s.getId())) {
+                alerts.error("panoptic.segment-unique", s.getId(), "unique segment ids", String.valueOf(s.getId()),
+                        "segment id listed twice");
+            }
+            Category c = categories.apply(s.getCategoryId());
+            if (c == null) {
+                alerts.error("category.exists", s.getId(), "a category of the delivery", String.valueOf(s.getCategoryId()),
+                        "category " + s.getCategoryId() + " is not among the delivery's categories");
+            } else if (s.getIscrowd() == 1 && c.getIsthing() != null && c.getIsthing() == 0) {
+                alerts.error("panoptic.isthing", s.getId(), "a thing category for iscrowd=1", c.getName(),
+                        "only thing categories have crowd segments");
+            }
+            RleMask m = s.getMask();
+            if (m == null) {
+                alerts.error("panoptic.segment-in-png", s.getId(), "the segment's pixels in the PNG", "none",
+                        "segment " + s.getId() + " does not appear in the PNG");
+                continue;
+            }
+            Rle rle = Masks.frString(m.getCounts(), m.getHeight(), m.getWidth());
+            int pixels = Masks.area(rle);
+            Masks.toBbox(rle, bb, 0);
+            if (Math.abs(pixels - s.getArea()) > tol.exact()) {
+                alerts.error("area.mask", s.getId(), String.valueOf(pixels), Alerts.fmt(s.getArea()),
+                        "declared area differs from the segment's pixel count");
+            }
+            List<Double> box = s.getBbox();
+            if (box.size() == 4) {
+                for (int i = 0; i < 4; i++) {
+                    if (Math.abs(box.get(i) - bb[i]) > tol.exact()) {
+                        alerts.error("bbox.mask", s.getId(), Alerts.list(bb), box.toString(),
+                                "declared bbox differs from the segment's tight box");
+                        break;
+                    }
+                }
+            }
+        }
+        for (long id : e.getPngOnlyIds()) {
+            alerts.error("panoptic.png-in-segments", id, "listed in segments_info", "only in the PNG",
+                    "PNG segment " + id + " is missing from segments_info");
+        }
+        return out;
+    }
+
+    /** DensePose fields: part indices, coordinates, equal lengths, part masks. */
+    public List<ValidationAlert> densepose(DensePoseAnnotation a) {
+        List<ValidationAlert> out = new ArrayList<>();
+        Alerts alerts = new Alerts("densepose", a.getImageId(), out);
+        long id = a.getId();
+        int n = a.getDpI().size();
+        if (a.getDpU().size() != n || a.getDpV().size() != n || a.getDpX().size() != n || a.getDpY().size() != n) {
+            alerts.error("densepose.lengths", id, n + " of each", a.getDpI().size() + "/" + a.getDpU().size() + "/"
+                    + a.getDpV().size() + "/" + a.getDpX().size() + "/" + a.getDpY().size(),
+                    "dp_I, dp_U, dp_V, dp_x and dp_y must have equal lengths");
+        }
+        for (double v : a.getDpI()) {
+            if (v != Math.rint(v) || v < 1 || v > PARTS) {
+                alerts.error("densepose.part", id, "an integer in 1.." + PARTS, Alerts.fmt(v), "dp_I out of range");
+                break;
+            }
+        }
+        range(alerts, id, "densepose.uv", a.getDpU(), 1, "dp_U");
+        range(alerts, id, "densepose.uv", a.getDpV(), 1, "dp_V");
+        range(alerts, id, "densepose.xy", a.getDpX(), MASK_SIZE, "dp_x");
+        range(alerts, id, "densepose.xy", a.getDpY(), MASK_SIZE, "dp_y");
+        if (!a.getDpMasks().isEmpty() && a.getDpMasks().size() != MASKS) {
+            alerts.error("densepose.masks", id, String.valueOf(MASKS), String.valueOf(a.getDpMasks().size()), "part masks");
+        }
+        for (RleMask m : a.getDpMasks()) {
+            if (m != null && (m.getHeight() != MASK_SIZE || m.getWidth() != MASK_SIZE)) {
+                alerts.error("densepose.masks", id, MASK_SIZE + "x" + MASK_SIZE, m.getHeight() + "x" + m.getWidth(),
+                        "a part mask is not 256x256");
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static void range(Alerts alerts, long id, String rule, List<Double> values, double max, String field) {
+        for (double v : values) {
+            if (v < 0 || v > max) {
+                alerts.error(rule, id, "in [0, " + Alerts.fmt(max) + "]", Alerts.fmt(v), field + " out of range");
+                return;
+            }
+        }
+    }
+}
