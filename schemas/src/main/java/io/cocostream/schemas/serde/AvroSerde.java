@@ -17,7 +17,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         this.deserializer = new AvroDeserializer<>(type);
     }
 
-    /** A configured serde sharing one registry client. */
+    /** A configured serde sharing one registry client; a null type reads into the generated class the writer's schema names. */
     public AvroSerde(Class<T> type, SchemaRegistryClient client, Map<String, ?> configs) {
         this.serializer = new AvroSerializer<>(client, configs, false);
         this.deserializer = new AvroDeserializer<>(client, type, configs);

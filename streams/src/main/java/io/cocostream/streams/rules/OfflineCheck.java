@@ -2,22 +2,12 @@ package io.cocostream.streams.rules;
 
 import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.Publisher;
-import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
-import io.cocostream.schemas.avro.Image;
-import io.cocostream.schemas.avro.InstanceAnnotation;
-import io.cocostream.schemas.avro.CaptionsEvent;
-import io.cocostream.schemas.avro.DensePoseAnnotation;
-import io.cocostream.schemas.avro.DensePoseEvent;
-import io.cocostream.schemas.avro.InstancesEvent;
-import io.cocostream.schemas.avro.KeypointAnnotation;
 import io.cocostream.schemas.avro.PanopticEvent;
-import io.cocostream.schemas.avro.PersonKeypointsEvent;
 import io.cocostream.schemas.avro.PartitionRange;
 import io.cocostream.schemas.avro.Severity;
-import io.cocostream.schemas.avro.StuffEvent;
 import io.cocostream.schemas.avro.ValidationAlert;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,18 +30,14 @@ import org.apache.avro.specific.SpecificRecord;
  * Results files are only format-checked.
  */
 public final class OfflineCheck implements Publisher {
-    private final InstanceRules rules;
-    private final KeypointRules keypoints;
-    private final OtherRules others;
+    private final EventValidator validator;
     private final Consumer<ValidationAlert> alerts;
     private final String sourceFile;
     private final Map<Integer, Category> categories = new HashMap<>();
     private long errors;
 
     private OfflineCheck(Tolerances tol, String sourceFile, Consumer<ValidationAlert> alerts) {
-        this.rules = new InstanceRules(tol);
-        this.keypoints = new KeypointRules(tol);
-        this.others = new OtherRules(tol);
+        this.validator = new EventValidator(tol);
         this.sourceFile = sourceFile;
         this.alerts = alerts;
     }
@@ -84,7 +70,7 @@ public final class OfflineCheck implements Publisher {
             categories.put(c.getId(), c);
             KeypointRules.checkCategory(c).forEach(this::emit);
         } else if (value instanceof PanopticEvent e) {
-            others.panoptic(e, this::category).forEach(this::emit);
+            validator.validate(e, this::category, true).forEach(this::emit);
         } else if (value instanceof DeadLetter d) {
             emit(ValidationAlert.newBuilder().setRule("format").setSeverity(Severity.ERROR)
                     .setMessage(d.getReason()).setActual(d.getRaw()).setKind("")
@@ -100,28 +86,7 @@ public final class OfflineCheck implements Publisher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (event instanceof InstancesEvent e) {
-            check(Topics.INSTANCES, e.getImage(), e.getAnnotations());
-        } else if (event instanceof StuffEvent e) {
-            check(Topics.STUFF, e.getImage(), e.getAnnotations());
-        } else if (event instanceof PersonKeypointsEvent e) {
-            for (KeypointAnnotation a : e.getAnnotations()) {
-                keypoints.check(a, e.getImage(), this::category).forEach(this::emit);
-            }
-        } else if (event instanceof CaptionsEvent e) {
-            others.captions(e.getImageId(), e.getAnnotations(), true).forEach(this::emit);
-        } else if (event instanceof DensePoseEvent e) {
-            for (DensePoseAnnotation a : e.getAnnotations()) {
-                others.densepose(a).forEach(this::emit);
-            }
-        }
-    }
-
-    private void check(String topic, Image image, List<InstanceAnnotation> annotations) {
-        String kind = topic.equals(Topics.STUFF) ? "stuff" : "instances";
-        for (InstanceAnnotation a : annotations) {
-            rules.check(kind, a, image, c -> category(c) != null).forEach(this::emit);
-        }
+        validator.validate(event, this::category, true).forEach(this::emit);
     }
 
     /** A category by id; a delivery without categories cannot be checked against them, so all pass. */
