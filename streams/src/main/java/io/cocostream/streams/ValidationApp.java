@@ -1,0 +1,39 @@
+package io.cocostream.streams;
+
+import io.cocostream.streams.rules.Tolerances;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Runs the validation topology: exactly-once, dead letters for what cannot be read or processed. */
+public final class ValidationApp {
+    /** The default application id (consumer group and internal topic prefix). */
+    public static final String APPLICATION_ID = "cocostream-validation";
+
+    private ValidationApp() {}
+
+    /** The Streams settings: the client config (bootstrap, security, registry), then cocostream's. */
+    public static Properties config(Map<String, Object> clientConfig, String applicationId, int threads) {
+        Properties p = new Properties();
+        p.putAll(clientConfig);
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
+        // Alerts within a second: commit (and so make visible to read_committed readers) every 200 ms.
+        p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        return p;
+    }
+
+    /** A started validation app. */
+    public static KafkaStreams start(Map<String, Object> clientConfig, String applicationId, int threads) {
+        Map<String, Object> serde = new HashMap<>(clientConfig);
+        KafkaStreams streams = new KafkaStreams(ValidationTopology.build(serde, Tolerances.DEFAULT),
+                config(clientConfig, applicationId, threads));
+        streams.start();
+        return streams;
+    }
+}
