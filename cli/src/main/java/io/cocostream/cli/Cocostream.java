@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
             MasksCommand.class,
             IngestCommand.class,
             CheckCommand.class,
+            StreamsCommand.class,
+            AlertsCommand.class,
             SynthCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,

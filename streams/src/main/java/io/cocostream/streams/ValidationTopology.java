@@ -8,6 +8,8 @@ import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
 import io.cocostream.streams.rules.EventValidator;
 import io.cocostream.streams.rules.Tolerances;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -18,12 +20,12 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
-import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
-import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -35,6 +37,11 @@ import org.apache.kafka.streams.state.Stores;
 public final class ValidationTopology {
     /** The global store of categories, keyed {@code <kind>/<id>} like their topic. */
     public static final String CATEGORIES_STORE = "categories-store";
+    /**
+     * How long an unknown category may stay unknown before it is alerted: a delivery's categories
+     * travel beside its events and the global store may see them a little later.
+     */
+    public static final Duration CATEGORY_GRACE = Duration.ofSeconds(10);
 
     /** The event topics validated, with the kind their categories are registered under. */
     static final List<String[]> SOURCES = List.of(
@@ -66,9 +73,11 @@ public final class ValidationTopology {
         for (String[] source : SOURCES) {
             String topic = source[0];
             String kind = source[1];
+            String pending = "pending-categories-" + kind;
+            b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(pending), Serdes.String(), alertSerde));
             KStream<Long, ValidationAlert> a = b
                     .stream(topic, Consumed.with(Serdes.Long(), eventSerde).withName(kind + "-source"))
-                    .processValues(() -> new Validate(kind, tol), Named.as("validate-" + kind));
+                    .process(() -> new Validate(kind, tol, pending), Named.as("validate-" + kind), pending);
             alerts = alerts == null ? a : alerts.merge(a, Named.as("merge-alerts-" + kind));
         }
         alerts.to(Topics.ALERTS, Produced.with(Serdes.Long(), alertSerde).withName("alerts-sink"));
@@ -94,33 +103,62 @@ public final class ValidationTopology {
         }
     }
 
-    /** Validates one event and forwards each of its alerts. */
-    static final class Validate implements FixedKeyProcessor<Long, SpecificRecord, ValidationAlert> {
+    /**
+     * Validates one event and forwards its alerts; a category.exists alert waits in a store until
+     * the category arrives (dropped) or {@link #CATEGORY_GRACE} passes (forwarded).
+     */
+    static final class Validate implements Processor<Long, SpecificRecord, Long, ValidationAlert> {
         private final String kind;
+        private final String pendingStore;
         private final EventValidator validator;
-        private FixedKeyProcessorContext<Long, ValidationAlert> context;
+        private ProcessorContext<Long, ValidationAlert> context;
         private KeyValueStore<String, Category> categories;
+        private KeyValueStore<String, ValidationAlert> pending;
 
-        Validate(String kind, Tolerances tol) {
+        Validate(String kind, Tolerances tol, String pendingStore) {
             this.kind = kind;
+            this.pendingStore = pendingStore;
             this.validator = new EventValidator(tol);
         }
 
         @Override
-        public void init(FixedKeyProcessorContext<Long, ValidationAlert> context) {
+        public void init(ProcessorContext<Long, ValidationAlert> context) {
             this.context = context;
             this.categories = context.getStateStore(CATEGORIES_STORE);
+            this.pending = context.getStateStore(pendingStore);
+            context.schedule(Duration.ofMillis(500), PunctuationType.WALL_CLOCK_TIME, this::recheck);
         }
 
         @Override
-        public void process(FixedKeyRecord<Long, SpecificRecord> r) {
+        public void process(Record<Long, SpecificRecord> r) {
             if (r.value() == null) {
                 return;
             }
             // Captions' minimum count waits for the batch manifest; single events are checked for content only.
             for (ValidationAlert a : validator.validate(r.value(), id -> categories.get(kind + "/" + id), false)) {
-                context.forward(r.withValue(a));
+                if (a.getRule().equals("category.exists")) {
+                    pending.put(a.getActual() + "/" + a.getImageId() + "/" + a.getAnnotationId(), a);
+                } else {
+                    context.forward(r.withValue(a));
+                }
             }
+        }
+
+        private void recheck(long now) {
+            List<String> done = new ArrayList<>();
+            try (KeyValueIterator<String, ValidationAlert> it = pending.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, ValidationAlert> e = it.next();
+                    String category = e.key.substring(0, e.key.indexOf('/'));
+                    if (categories.get(kind + "/" + category) != null) {
+                        done.add(e.key);
+                    } else if (now - e.value.getDetectedAt().toEpochMilli() > CATEGORY_GRACE.toMillis()) {
+                        context.forward(new Record<>(e.value.getImageId(), e.value, now));
+                        done.add(e.key);
+                    }
+                }
+            }
+            done.forEach(pending::delete);
         }
     }
 }

@@ -93,6 +93,7 @@ class ValidationTopologyTest {
         instances.pipeInput(5L, event(30, 1, 1));
         instances.pipeInput(5L, event(21, 3, 1));
         instances.pipeInput(5L, event(21, 1, 9));
+        driver.advanceWallClockTime(ValidationTopology.CATEGORY_GRACE.plusSeconds(1));
         List<String> rules = alerts.readValuesToList().stream().map(ValidationAlert::getRule).toList();
         assertTrue(rules.contains("area.polygon"), rules.toString());
         assertTrue(rules.contains("bbox.polygon-extent"), rules.toString());
@@ -103,6 +104,16 @@ class ValidationTopologyTest {
         assertEquals(7L, a.getAnnotationId());
         assertEquals("b1", a.getBatchId());
         assertEquals("f.json", a.getSourceFile());
+    }
+
+    @Test
+    void aCategoryArrivingJustAfterItsEventsRaisesNoAlert() {
+        instances.pipeInput(5L, event(21, 1, 2));
+        driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
+        categories.pipeInput("instances/2", Category.newBuilder().setKind("instances").setId(2).setName("bicycle")
+                .setProvenance(PROV).build());
+        driver.advanceWallClockTime(ValidationTopology.CATEGORY_GRACE.plusSeconds(1));
+        assertTrue(alerts.isEmpty(), "the late category cleared the pending check");
     }
 
     @Test

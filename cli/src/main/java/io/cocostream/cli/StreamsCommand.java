@@ -1,0 +1,41 @@
+package io.cocostream.cli;
+
+import io.cocostream.schemas.TopicAdmin;
+import io.cocostream.streams.ValidationApp;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cocostream streams}: the validation topology against a cluster, until Ctrl-C. */
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = {"Runs the validation topology (exactly-once): every per-image event checked, alerts to"
+                + " coco.alerts.v1, unreadable or failing records to coco.dead-letters.v1. Ctrl-C stops cleanly."})
+final class StreamsCommand implements Callable<Integer> {
+
+    @Option(names = "--application-id", defaultValue = ValidationApp.APPLICATION_ID,
+            description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Stream threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> client = connection.clientConfig();
+        TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());
+        Foreground fg = new Foreground();
+        try (KafkaStreams streams = ValidationApp.start(client, applicationId, threads)) {
+            System.err.println("cocostream streams: validating (application id " + applicationId + "); Ctrl-C stops");
+            fg.awaitStop();
+        } finally {
+            fg.closed();
+        }
+        return 0;
+    }
+}
