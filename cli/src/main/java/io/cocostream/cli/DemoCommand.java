@@ -6,6 +6,11 @@ import io.cocostream.ingest.KafkaPublisher;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchStatus;
+import io.cocostream.schemas.avro.Severity;
+import io.cocostream.schemas.avro.ValidationAlert;
+import io.cocostream.schemas.serde.AvroDeserializer;
+import io.cocostream.streams.ValidationApp;
+import org.apache.kafka.streams.KafkaStreams;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
 import java.io.IOException;
@@ -33,8 +38,9 @@ import picocli.CommandLine.Option;
 /** {@code cocostream demo}: everything embedded, end to end, on the shipped sample data. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Starts an in-process broker and schema registry on free ports, creates every topic, registers"
-                + " every schema, ingests the shipped sample deliveries (samples/) and reads the events back as a"
-                + " read_committed consumer would.",
+                + " every schema, runs the validation topology, ingests the shipped sample deliveries (samples/), reads"
+                + " the events back as a read_committed consumer would and shows the alerts of the sample with"
+                + " deliberate mistakes.",
                 "With --once it exits 0 after that with a summary; without, it keeps the stack up until Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {
 
@@ -64,8 +70,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.printf("created %d topics (%d partitions for image-keyed ones), registered %d schemas%n",
                     created.size(), partitions, Topics.ALL.size());
+            KafkaStreams validation = ValidationApp.start(client, "cocostream-demo-validation", 1);
             boolean ok = true;
             Map<String, Long> expected = new TreeMap<>();
+            List<String> batchesWithErrors = new ArrayList<>();
             for (Path f : deliveries()) {
                 long t1 = System.nanoTime();
                 Ingest.Result r = Ingest.run(Ingest.Options.of(f).withProducer("demo"),
@@ -74,6 +82,9 @@ final class DemoCommand implements Callable<Integer> {
                         f.getFileName(), r.kind().id(), r.images(), r.annotations(), r.categories(), r.deadLetters(),
                         r.status(), ms(t1));
                 ok &= r.status() == BatchStatus.COMPLETE;
+                if (f.getFileName().toString().contains("errors")) {
+                    batchesWithErrors.add(r.batchId());
+                }
                 expected.merge(r.kind().topic(), r.images(), Long::sum);
                 expected.merge(Topics.CATEGORIES, r.categories(), Long::sum);
             }
@@ -84,6 +95,8 @@ final class DemoCommand implements Callable<Integer> {
                         n == e.getValue() ? "" : ", expected " + e.getValue());
                 ok &= n == e.getValue();
             }
+            ok &= reportAlerts(client, batchesWithErrors);
+            validation.close(Duration.ofSeconds(10));
             out.printf("demo %s in %d ms%n", ok ? "done" : "FAILED", ms(t0));
             if (!once) {
                 out.println("Stack stays up (Ctrl-C stops): bootstrap " + stack.bootstrapServers() + ", registry "
@@ -95,6 +108,43 @@ final class DemoCommand implements Callable<Integer> {
             fg.closed();
         }
     }
+
+    /**
+     * Prints the validation alerts: the deliberately broken sample must be alerted (3 errors), the
+     * clean ones must not be.
+     */
+    private boolean reportAlerts(Map<String, Object> client, List<String> badBatches) {
+        Map<String, Object> c = new HashMap<>(client);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "demo-alerts-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        AvroDeserializer<ValidationAlert> de = new AvroDeserializer<>(ValidationAlert.class);
+        de.configure(c, false);
+        List<ValidationAlert> errors = new ArrayList<>();
+        try (KafkaConsumer<byte[], ValidationAlert> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), de)) {
+            consumer.subscribe(List.of(Topics.ALERTS));
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (errors.stream().filter(a -> badBatches.contains(a.getBatchId())).count() < EXPECTED_ERRORS
+                    && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], ValidationAlert> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value().getSeverity() == Severity.ERROR) {
+                        errors.add(r.value());
+                    }
+                }
+            }
+        }
+        for (ValidationAlert a : errors) {
+            out.printf("  alert %-20s %s image %d annotation %d: %s (expected %s, actual %s)%n", a.getRule(),
+                    a.getSourceFile(), a.getImageId(), a.getAnnotationId(), a.getMessage(), a.getExpected(), a.getActual());
+        }
+        long fromBad = errors.stream().filter(a -> badBatches.contains(a.getBatchId())).count();
+        out.printf("  %d error alert(s) on the sample with deliberate mistakes (expected %d), %d on the clean samples%n",
+                fromBad, EXPECTED_ERRORS, errors.size() - fromBad);
+        return fromBad == EXPECTED_ERRORS && errors.size() == fromBad;
+    }
+
+    /** samples/vendor_with_errors.json: an area 30% too large (2 rules) and a box 5 px off (1 rule). */
+    private static final int EXPECTED_ERRORS = 3;
 
     private List<Path> deliveries() throws IOException {
         if (!Files.isDirectory(samples)) {

@@ -25,7 +25,8 @@ class DemoIT {
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, out);
         assertTrue(out.contains("registered 14 schemas"), out);
-        assertEquals(5, out.lines().filter(l -> l.contains("ingested") && l.contains("COMPLETE")).count(), out);
+        assertEquals(6, out.lines().filter(l -> l.contains("ingested") && l.contains("COMPLETE")).count(), out);
+        assertTrue(out.contains("3 error alert(s) on the sample with deliberate mistakes (expected 3), 0 on the clean samples"), out);
         assertTrue(out.contains("demo done"), out);
     }
 }

@@ -4,7 +4,8 @@ import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+import java.math.BigDecimal;
+import java.math.MathContext;
 
 /** Collects the alerts of one image's annotations of one kind. */
 final class Alerts {
@@ -30,7 +31,10 @@ final class Alerts {
 
     /** A number as people write it: integers without ".0", others with six significant digits. */
     static String fmt(double v) {
-        return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.6g", v);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return String.valueOf((long) v);
+        }
+        return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
     static String list(double[] v) {
