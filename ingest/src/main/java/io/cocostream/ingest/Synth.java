@@ -143,10 +143,19 @@ public final class Synth {
 
     /** A star-shaped polygon around a random centre inside the image. */
     private double[] polygon(int h, int w) {
+        return polygon(h, w, 0, w);
+    }
+
+    /**
+     * A star-shaped polygon inside the disc around a random centre in columns [x0, x1): parts of one
+     * annotation get disjoint strips, as real multi-part polygons do not overlap.
+     */
+    private double[] polygon(int h, int w, double x0, double x1) {
         int k = 8 + rnd.nextInt(30);
-        double cx = 10 + rnd.nextDouble() * (w - 20);
+        double span = x1 - x0;
+        double cx = x0 + span / 2 + (rnd.nextDouble() - 0.5) * Math.max(0, span - 20);
         double cy = 10 + rnd.nextDouble() * (h - 20);
-        double r = 5 + rnd.nextDouble() * Math.min(w, h) / 4;
+        double r = Math.min(5 + rnd.nextDouble() * Math.min(w, h) / 4, Math.max(2, Math.min(cx - x0, x1 - cx) - 1));
         double[] xy = new double[2 * k];
         for (int i = 0; i < k; i++) {
             double a = 2 * Math.PI * i / k;
@@ -193,7 +202,7 @@ public final class Synth {
                 double[] ext = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
                 g.writeArrayFieldStart("segmentation");
                 for (int p = 0; p < parts; p++) {
-                    double[] xy = polygon(h, w);
+                    double[] xy = polygon(h, w, (double) w * p / parts, (double) w * (p + 1) / parts);
                     g.writeArray(xy, 0, xy.length);
                     area += shoelace(xy);
                     for (int i = 0; i < xy.length; i += 2) {

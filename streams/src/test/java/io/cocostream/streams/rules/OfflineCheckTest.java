@@ -47,6 +47,15 @@ class OfflineCheckTest {
         assertTrue(alerts.stream().allMatch(a -> a.getRule().equals("captions.duplicate")), alerts.toString());
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(io.cocostream.ingest.Kind.class)
+    void syntheticDataOfEveryKindRaisesNoError(io.cocostream.ingest.Kind kind, @TempDir Path dir) throws IOException {
+        Path f = dir.resolve(kind.id() + ".json");
+        io.cocostream.ingest.Synth.write(kind, 60, 11, f);
+        List<ValidationAlert> errors = check(f).stream().filter(a -> a.getSeverity() == Severity.ERROR).toList();
+        assertEquals(List.of(), errors);
+    }
+
     /** A copy of the real instances file with one annotation changed by {@code change}. */
     static Path mutated(Path dir, int index, Consumer<ObjectNode> change) throws IOException {
         return mutated(dir, "instances/instances_val2017_mini.json", index, change);
