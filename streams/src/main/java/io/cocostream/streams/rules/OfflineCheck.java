@@ -13,10 +13,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.io.DecoderFactory;
@@ -30,14 +36,26 @@ import org.apache.avro.specific.SpecificRecord;
  * Results files are only format-checked.
  */
 public final class OfflineCheck implements Publisher {
-    private final EventValidator validator;
+    /** Rules keep scratch buffers: one validator per worker thread. */
+    private final ThreadLocal<EventValidator> validator;
+    private final ExecutorService workers;
+    /** Validations in flight, in event order, so that alerts come out in file order. */
+    private final Deque<Future<List<ValidationAlert>>> inFlight = new ArrayDeque<>();
     private final Consumer<ValidationAlert> alerts;
     private final String sourceFile;
-    private final Map<Integer, Category> categories = new HashMap<>();
+    private final Map<Integer, Category> categories = new ConcurrentHashMap<>();
+    /** Every core validates; the reading thread decodes and keeps order. */
+    private static final int THREADS = Runtime.getRuntime().availableProcessors();
+    private static final int MAX_IN_FLIGHT = 256;
     private long errors;
 
     private OfflineCheck(Tolerances tol, String sourceFile, Consumer<ValidationAlert> alerts) {
-        this.validator = new EventValidator(tol);
+        this.validator = ThreadLocal.withInitial(() -> new EventValidator(tol));
+        this.workers = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "cocostream-check");
+            t.setDaemon(true);
+            return t;
+        });
         this.sourceFile = sourceFile;
         this.alerts = alerts;
     }
@@ -70,7 +88,7 @@ public final class OfflineCheck implements Publisher {
             categories.put(c.getId(), c);
             KeypointRules.checkCategory(c).forEach(this::emit);
         } else if (value instanceof PanopticEvent e) {
-            validator.validate(e, this::category, true).forEach(this::emit);
+            submit(e);
         } else if (value instanceof DeadLetter d) {
             emit(ValidationAlert.newBuilder().setRule("format").setSeverity(Severity.ERROR)
                     .setMessage(d.getReason()).setActual(d.getRaw()).setKind("")
@@ -86,7 +104,25 @@ public final class OfflineCheck implements Publisher {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        validator.validate(event, this::category, true).forEach(this::emit);
+        submit(event);
+    }
+
+    private void submit(SpecificRecord event) {
+        while (inFlight.size() >= MAX_IN_FLIGHT) {
+            emitNext();
+        }
+        inFlight.addLast(workers.submit(() -> validator.get().validate(event, this::category, true)));
+    }
+
+    private void emitNext() {
+        try {
+            inFlight.removeFirst().get().forEach(this::emit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a rule failed: " + e.getCause(), e.getCause());
+        }
     }
 
     /** A category by id; a delivery without categories cannot be checked against them, so all pass. */
@@ -112,6 +148,12 @@ public final class OfflineCheck implements Publisher {
 
     @Override
     public void close() {
-        // nothing to release
+        try {
+            while (!inFlight.isEmpty()) {
+                emitNext();
+            }
+        } finally {
+            workers.shutdownNow();
+        }
     }
 }
