@@ -657,6 +657,11 @@ public final class Masks {
         for (int i = 0; i < m; i++) {
             // Counts are below 2^31, so their differences fit an int.
             int x = i > 2 ? cnts[i] - cnts[i - 2] : cnts[i];
+            // One character holds -16..15: the common case of small deltas, without the loop.
+            if (x >= -16 && x <= 15) {
+                out[p++] = (byte) ((x & 0x1f) + 48);
+                continue;
+            }
             boolean more = true;
             while (more) {
                 int c = x & 0x1f;
@@ -706,10 +711,11 @@ public final class Masks {
         long area = 0;
         boolean canonical = true;
         while (p < len) {
-            long x = 0;
-            int k = 0;
-            int c;
-            do {
+            int c = chars[p++] - 48;
+            long x = c & 0x1f;
+            int k = 1;
+            // Most numbers are one character (small deltas): no loop, no variable shift for them.
+            while ((c & 0x20) != 0) {
                 if (k == 7) {
                     throw new IllegalArgumentException(
                             "compressed RLE string has a number longer than 7 characters at offset " + p);
@@ -717,7 +723,7 @@ public final class Masks {
                 c = chars[p++] - 48;
                 x |= (long) (c & 0x1f) << (5 * k);
                 k++;
-            } while ((c & 0x20) != 0);
+            }
             if ((c & 0x10) != 0) {
                 x |= -1L << (5 * k);
             }
