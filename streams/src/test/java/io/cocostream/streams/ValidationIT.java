@@ -51,9 +51,13 @@ class ValidationIT {
         List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], T> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), de)) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.currentTimeMillis() + 20_000;
-            while (!done.test(out) && System.currentTimeMillis() < deadline) {
+            long deadline = System.currentTimeMillis() + 30_000;
+            int idle = 0;
+            // Until the predicate holds, the topic stays quiet for 3 s, or 30 s pass.
+            while (!done.test(out) && idle < 15 && System.currentTimeMillis() < deadline) {
+                int before = out.size();
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(r.value()));
+                idle = out.size() == before && !out.isEmpty() ? idle + 1 : 0;
             }
         }
         return out;
