@@ -134,8 +134,7 @@ public final class ValidationTopology {
             if (r.value() == null) {
                 return;
             }
-            // Captions' minimum count waits for the batch manifest; single events are checked for content only.
-            for (ValidationAlert a : validator.validate(r.value(), id -> categories.get(kind + "/" + id), false)) {
+            for (ValidationAlert a : validator.validate(r.value(), id -> categories.get(kind + "/" + id))) {
                 if (a.getRule().equals("category.exists")) {
                     pending.put(a.getActual() + "/" + a.getImageId() + "/" + a.getAnnotationId(), a);
                 } else {

@@ -38,9 +38,8 @@ public final class EventValidator {
      * The alerts of one event.
      *
      * @param categories the event kind's category by id, null when unknown
-     * @param captionsComplete whether the image's captions are all delivered (the minimum count applies)
      */
-    public List<ValidationAlert> validate(SpecificRecord event, IntFunction<Category> categories, boolean captionsComplete) {
+    public List<ValidationAlert> validate(SpecificRecord event, IntFunction<Category> categories) {
         List<ValidationAlert> out = new ArrayList<>();
         Provenance p = null;
         if (event instanceof InstancesEvent e) {
@@ -55,7 +54,7 @@ public final class EventValidator {
             }
             p = e.getProvenance();
         } else if (event instanceof CaptionsEvent e) {
-            out.addAll(others.captions(e.getImageId(), e.getAnnotations(), captionsComplete));
+            out.addAll(others.captions(e.getImageId(), e.getAnnotations()));
             p = e.getProvenance();
         } else if (event instanceof PanopticEvent e) {
             out.addAll(others.panoptic(e, categories));

@@ -111,7 +111,7 @@ public final class OfflineCheck implements Publisher {
         while (inFlight.size() >= MAX_IN_FLIGHT) {
             emitNext();
         }
-        inFlight.addLast(workers.submit(() -> validator.get().validate(event, this::category, true)));
+        inFlight.addLast(workers.submit(() -> validator.get().validate(event, this::category)));
     }
 
     private void emitNext() {

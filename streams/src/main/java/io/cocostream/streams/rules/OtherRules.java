@@ -31,11 +31,14 @@ public final class OtherRules {
         this.tol = tol;
     }
 
-    /** An image's captions: enough of them (for a complete delivery), none empty, none repeated. */
-    public List<ValidationAlert> captions(long imageId, List<Caption> captions, boolean deliveryComplete) {
+    /**
+     * An image's captions: enough of them, none empty, none repeated. Ingest puts all of a delivery's
+     * captions of an image in one event, so the count is per delivery.
+     */
+    public List<ValidationAlert> captions(long imageId, List<Caption> captions) {
         List<ValidationAlert> out = new ArrayList<>();
         Alerts alerts = new Alerts("captions", imageId, out);
-        if (deliveryComplete && captions.size() < MIN_CAPTIONS) {
+        if (captions.size() < MIN_CAPTIONS) {
             alerts.error("captions.count", null, "at least " + MIN_CAPTIONS, String.valueOf(captions.size()),
                     "the image has too few captions");
         }

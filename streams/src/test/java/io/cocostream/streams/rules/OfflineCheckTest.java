@@ -184,6 +184,23 @@ class OfflineCheckTest {
     }
 
     @Test
+    void anImageWithTooFewCaptionsIsCaught(@TempDir Path dir) throws IOException {
+        ObjectNode root = (ObjectNode) SharedData.readJson("captions/captions_val2017_mini.json");
+        ArrayNode anns = (ArrayNode) root.get("annotations");
+        long image = anns.get(0).get("image_id").asLong();
+        for (int i = anns.size() - 1; i >= 0; i--) {
+            if (anns.get(i).get("image_id").asLong() == image && anns.get(i) != anns.get(0)) {
+                anns.remove(i);
+            }
+        }
+        Path f = dir.resolve("few.json");
+        SharedData.JSON.writeValue(f.toFile(), root);
+        List<ValidationAlert> alerts = check(f);
+        assertTrue(alerts.stream().anyMatch(a -> a.getRule().equals("captions.count") && a.getImageId() == image),
+                alerts.toString());
+    }
+
+    @Test
     void panopticSegmentChangesAreCaught(@TempDir Path dir) throws IOException {
         Path pngs = SharedData.coco().resolve("panoptic/panopticapi__panoptic_examples");
         ObjectNode root = (ObjectNode) SharedData.readJson("panoptic/panopticapi__panoptic_examples.json");
