@@ -70,10 +70,17 @@ public final class ConnectionOptions {
     /** For tests: resolve against this environment instead of the process's. */
     ConnectionOptions withEnv(Map<String, String> env) {
         this.env = env;
+        this.fileSettings = null;
         return this;
     }
 
+    private Properties fileSettings;
+
+    /** The properties file's settings, read once. */
     private Properties file() {
+        if (fileSettings != null) {
+            return fileSettings;
+        }
         Properties p = new Properties();
         Path f = configFile != null ? configFile : env.get(ENV_CONFIG) != null ? Path.of(env.get(ENV_CONFIG)) : null;
         if (f != null) {
@@ -83,6 +90,7 @@ public final class ConnectionOptions {
                 throw new UncheckedIOException("cannot read config file " + f + ": " + e.getMessage(), e);
             }
         }
+        fileSettings = p;
         return p;
     }
 

@@ -166,11 +166,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** Where the broker keeps its data. */
-    public Path dataDir() {
-        return dataDir;
-    }
-
     @Override
     public void close() {
         server.shutdown();

@@ -47,11 +47,6 @@ public final class EmbeddedStack implements KafkaStack, AutoCloseable {
         return registry.url();
     }
 
-    /** The broker's data directory. */
-    public Path dataDir() {
-        return kafka.dataDir();
-    }
-
     @Override
     public void close() {
         try {

@@ -78,13 +78,6 @@ public final class CocoJsonReader {
         return bytesRead;
     }
 
-    /** The file's top-level keys in file order ({@code [""]} for a bare array), without reading their values. */
-    public List<String> topLevelKeys() {
-        List<String> keys = new ArrayList<>();
-        scan(Set.of(), (s, i, e, l) -> { }, keys, null);
-        return keys;
-    }
-
     /** Calls the handler for every element of the requested top-level arrays, in file order. */
     public void scan(Set<String> sections, ElementHandler handler) {
         scan(sections, handler, new ArrayList<>(), null);

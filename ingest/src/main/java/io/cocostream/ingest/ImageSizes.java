@@ -38,8 +38,4 @@ public final class ImageSizes {
     public int width(long imageId) {
         return (int) (long) sizes.get(imageId);
     }
-
-    public int size() {
-        return sizes.size();
-    }
 }

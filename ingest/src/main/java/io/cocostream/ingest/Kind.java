@@ -1,8 +1,6 @@
 package io.cocostream.ingest;
 
 import io.cocostream.schemas.Topics;
-import java.util.Locale;
-
 /** The kinds of COCO file cocostream ingests, each with its topic. */
 public enum Kind {
     INSTANCES("instances", Topics.INSTANCES),
@@ -43,10 +41,5 @@ public enum Kind {
         }
         throw new IllegalArgumentException("unknown kind '" + s + "': expected one of "
                 + java.util.Arrays.stream(values()).map(Kind::id).toList());
-    }
-
-    @Override
-    public String toString() {
-        return id.toLowerCase(Locale.ROOT);
     }
 }

@@ -49,10 +49,6 @@ final class LongIntMap {
         return -1;
     }
 
-    int size() {
-        return size;
-    }
-
     private int slot(long key) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32)) & mask;

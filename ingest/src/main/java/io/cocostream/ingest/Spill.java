@@ -75,14 +75,6 @@ final class Spill implements Closeable {
         return offsets.length;
     }
 
-    int count() {
-        return count;
-    }
-
-    long bytes() {
-        return written;
-    }
-
     @Override
     public void close() throws IOException {
         try {

@@ -127,14 +127,14 @@ public final class OfflineCheck implements Publisher {
 
     /** A category by id; a delivery without categories cannot be checked against them, so all pass. */
     private Category category(int id) {
-        if (categories.isEmpty()) {
-            return Category.newBuilder().setKind("").setId(id).setName("").setProvenance(PLACEHOLDER).build();
-        }
-        return categories.get(id);
+        return categories.isEmpty() ? UNCHECKED : categories.get(id);
     }
 
-    private static final io.cocostream.schemas.avro.Provenance PLACEHOLDER = io.cocostream.schemas.avro.Provenance
-            .newBuilder().setBatchId("").setSourceFile("").setProducer("").setIngestTime(Instant.EPOCH).build();
+    /** Stands for any category of a delivery that has none: no keypoints, no isthing, nothing to check. */
+    private static final Category UNCHECKED = Category.newBuilder().setKind("").setId(0).setName("")
+            .setProvenance(io.cocostream.schemas.avro.Provenance.newBuilder().setBatchId("").setSourceFile("")
+                    .setProducer("").setIngestTime(Instant.EPOCH).build())
+            .build();
 
     @Override
     public void commit(BatchManifest manifest) {
