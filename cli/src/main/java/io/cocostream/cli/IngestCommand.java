@@ -92,7 +92,7 @@ final class IngestCommand implements Callable<Integer> {
         Ingest.Options o = Ingest.Options.of(f).withProducer(who).withPngDir(pngDir).withChunkImages(chunkImages)
                 .withKind(kind == null ? null : Kind.parse(kind));
         if (spillDir != null) {
-            o = new Ingest.Options(o.file(), o.kind(), o.pngDir(), o.producer(), spillDir, o.chunkImages());
+            o = o.withSpillDir(spillDir);
         }
         long t0 = System.nanoTime();
         ConsoleProgress progress = new ConsoleProgress(f.getFileName().toString(), System.err, System.console() != null);

@@ -98,6 +98,10 @@ public final class Ingest {
             return new Options(file, kind, pngDir, p, spillDir, chunkImages);
         }
 
+        public Options withSpillDir(Path d) {
+            return new Options(file, kind, pngDir, producer, d, chunkImages);
+        }
+
         public Options withChunkImages(int n) {
             return new Options(file, kind, pngDir, producer, spillDir, n);
         }
@@ -323,6 +327,7 @@ public final class Ingest {
         return images++;
     }
 
+    /** Pass 1 knows no batch id yet (it is the file's hash): records get their final provenance in pass 2. */
     private void category(JsonNode e, Location at) {
         categories.add(Converters.category(kind, e, at, provenance.setBatchId("").build()));
     }
