@@ -9,7 +9,7 @@ import io.cocostream.schemas.avro.BatchStatus;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroDeserializer;
-import io.cocostream.streams.ValidationApp;
+import io.cocostream.streams.StreamsApp;
 import org.apache.kafka.streams.KafkaStreams;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
@@ -70,7 +70,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.printf("created %d topics (%d partitions for image-keyed ones), registered %d schemas%n",
                     created.size(), partitions, Topics.ALL.size());
-            KafkaStreams validation = ValidationApp.start(client, "cocostream-demo-validation", 1);
+            KafkaStreams validation = StreamsApp.start(client, "cocostream-demo-validation", 1);
             boolean ok = true;
             Map<String, Long> expected = new TreeMap<>();
             List<String> batchesWithErrors = new ArrayList<>();

@@ -1,7 +1,7 @@
 package io.cocostream.cli;
 
 import io.cocostream.schemas.TopicAdmin;
-import io.cocostream.streams.ValidationApp;
+import io.cocostream.streams.StreamsApp;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
                 + " coco.alerts.v1, unreadable or failing records to coco.dead-letters.v1. Ctrl-C stops cleanly."})
 final class StreamsCommand implements Callable<Integer> {
 
-    @Option(names = "--application-id", defaultValue = ValidationApp.APPLICATION_ID,
+    @Option(names = "--application-id", defaultValue = StreamsApp.APPLICATION_ID,
             description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
     String applicationId;
 
@@ -30,7 +30,7 @@ final class StreamsCommand implements Callable<Integer> {
         Map<String, Object> client = connection.clientConfig();
         TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());
         Foreground fg = new Foreground();
-        try (KafkaStreams streams = ValidationApp.start(client, applicationId, threads)) {
+        try (KafkaStreams streams = StreamsApp.start(client, applicationId, threads)) {
             System.err.println("cocostream streams: validating (application id " + applicationId + "); Ctrl-C stops");
             fg.awaitStop();
         } finally {

@@ -12,6 +12,7 @@ import io.cocostream.schemas.avro.PanopticEvent;
 import io.cocostream.schemas.avro.PanopticView;
 import io.cocostream.schemas.avro.PersonKeypointsEvent;
 import io.cocostream.schemas.avro.ResultsEvent;
+import io.cocostream.schemas.avro.Retraction;
 import io.cocostream.schemas.avro.StuffEvent;
 import io.cocostream.schemas.avro.ValidationAlert;
 import java.util.List;
@@ -38,6 +39,7 @@ public final class Topics {
     public static final String INSTANCES_VIEW = "coco.instances-view.v1";
     public static final String PANOPTIC_VIEW = "coco.panoptic-view.v1";
     public static final String IMAGE_VIEW = "coco.image-view.v1";
+    public static final String RETRACTIONS = "coco.retractions.v1";
 
     /** How a topic is keyed. */
     public enum Key {
@@ -76,7 +78,8 @@ public final class Topics {
             new TopicSpec(DEAD_LETTERS, DeadLetter.class, Key.NONE, false),
             new TopicSpec(INSTANCES_VIEW, InstanceView.class, Key.IMAGE_ID, true),
             new TopicSpec(PANOPTIC_VIEW, PanopticView.class, Key.IMAGE_ID, true),
-            new TopicSpec(IMAGE_VIEW, ImageView.class, Key.IMAGE_ID, true));
+            new TopicSpec(IMAGE_VIEW, ImageView.class, Key.IMAGE_ID, true),
+            new TopicSpec(RETRACTIONS, Retraction.class, Key.IMAGE_ID, false));
 
     private Topics() {}
 

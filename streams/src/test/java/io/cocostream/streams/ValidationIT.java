@@ -66,7 +66,7 @@ class ValidationIT {
     @Test
     void aBadAnnotationIsAlertedAndRealCocoIsNot(KafkaStack stack, @TempDir Path dir) throws Exception {
         TopicAdmin.ensure(stack.clientConfig(), 3, Optional.empty());
-        try (KafkaStreams streams = ValidationApp.start(stack.clientConfig(), "validation-it", 1)) {
+        try (KafkaStreams streams = StreamsApp.start(stack.clientConfig(), "validation-it", 1)) {
             Path real = SharedData.coco().resolve("instances/instances_val2017_mini.json");
             Ingest.Result clean = Ingest.run(Ingest.Options.of(real), b -> new KafkaPublisher(stack.clientConfig(), b),
                     new Ingest.Progress() { });
@@ -87,7 +87,7 @@ class ValidationIT {
             assertTrue(alerts.stream().anyMatch(a -> a.getRule().equals("area.polygon")
                     && a.getBatchId().equals(broken.batchId()) && a.getAnnotationId() == annotationId), alerts.toString());
             // Deferred checks (a category seen late) settle within the grace period: then nothing may remain.
-            Thread.sleep(ValidationTopology.CATEGORY_GRACE.plusSeconds(2).toMillis());
+            Thread.sleep(CocoTopology.CATEGORY_GRACE.plusSeconds(2).toMillis());
             List<ValidationAlert> settled = readUntil(stack, Topics.ALERTS, ValidationAlert.class, l -> false);
             assertEquals(List.of(), settled.stream().filter(a -> a.getSeverity() == Severity.ERROR
                     && (a.getBatchId().equals(clean.batchId()) || a.getAnnotationId() != annotationId)).toList(),

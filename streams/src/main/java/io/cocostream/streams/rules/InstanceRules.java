@@ -23,6 +23,7 @@ public final class InstanceRules {
     private final Tolerances tol;
     private final MaskScratch scratch = new MaskScratch();
     private final double[] bb = new double[4];
+    private Rle lastMask;
 
     public InstanceRules(Tolerances tol) {
         this.tol = tol;
@@ -31,6 +32,7 @@ public final class InstanceRules {
     /** The alerts of one annotation of {@code image} (empty: it passes). */
     public List<ValidationAlert> check(String kind, InstanceAnnotation a, Image image, IntPredicate categoryExists) {
         List<ValidationAlert> out = new ArrayList<>();
+        lastMask = null;
         Context c = new Context(new Alerts(kind, a.getImageId(), out), a);
         if (!categoryExists.test(a.getCategoryId())) {
             c.error("category.exists", "a category of the delivery", String.valueOf(a.getCategoryId()),
@@ -61,6 +63,11 @@ public final class InstanceRules {
             rle(c, seg.getRle());
         }
         return out;
+    }
+
+    /** The mask the last {@link #check} recomputed; null when it had no image size or no readable segmentation. */
+    public Rle lastMask() {
+        return lastMask;
     }
 
     private void polygons(Context c, List<List<Double>> parts, Image image) {
@@ -109,6 +116,7 @@ public final class InstanceRules {
         }
         if (image != null) {
             Rle mask = Masks.merge(rles, false, scratch);
+            lastMask = mask;
             int pixels = Masks.area(mask);
             double allowed = tol.perimeterFraction() * perimeter + 1;
             if (Math.abs(pixels - declared) > allowed) {
@@ -128,6 +136,7 @@ public final class InstanceRules {
             c.error("rle.counts", "valid run lengths", "invalid", e.getMessage());
             return;
         }
+        lastMask = rle;
         if (!rle.isComplete()) {
             c.error("rle.counts-sum", String.valueOf((long) rle.h() * rle.w()), String.valueOf(rle.countsSum()),
                     "RLE counts do not cover the image");

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The validation topology with TopologyTestDriver: a good event passes, each bad one is alerted. */
-class ValidationTopologyTest {
+class CocoTopologyTest {
     private EmbeddedSchemaRegistry registry;
     private TopologyTestDriver driver;
     private TestInputTopic<String, Category> categories;
@@ -49,7 +49,7 @@ class ValidationTopologyTest {
     void start() throws IOException {
         registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, SchemaLog.inMemory());
         Map<String, Object> serde = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
-        Topology topology = ValidationTopology.build(serde, Tolerances.DEFAULT);
+        Topology topology = CocoTopology.build(serde, Tolerances.DEFAULT);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "validation-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -93,7 +93,7 @@ class ValidationTopologyTest {
         instances.pipeInput(5L, event(30, 1, 1));
         instances.pipeInput(5L, event(21, 3, 1));
         instances.pipeInput(5L, event(21, 1, 9));
-        driver.advanceWallClockTime(ValidationTopology.CATEGORY_GRACE.plusSeconds(1));
+        driver.advanceWallClockTime(CocoTopology.CATEGORY_GRACE.plusSeconds(1));
         List<String> rules = alerts.readValuesToList().stream().map(ValidationAlert::getRule).toList();
         assertTrue(rules.contains("area.polygon"), rules.toString());
         assertTrue(rules.contains("bbox.polygon-extent"), rules.toString());
@@ -112,13 +112,13 @@ class ValidationTopologyTest {
         driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
         categories.pipeInput("instances/2", Category.newBuilder().setKind("instances").setId(2).setName("bicycle")
                 .setProvenance(PROV).build());
-        driver.advanceWallClockTime(ValidationTopology.CATEGORY_GRACE.plusSeconds(1));
+        driver.advanceWallClockTime(CocoTopology.CATEGORY_GRACE.plusSeconds(1));
         assertTrue(alerts.isEmpty(), "the late category cleared the pending check");
     }
 
     @Test
     void everyProcessorStoreAndSinkIsNamed() {
-        String d = ValidationTopology.build(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), Tolerances.DEFAULT)
+        String d = CocoTopology.build(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url()), Tolerances.DEFAULT)
                 .describe().toString();
         assertTrue(d.contains("validate-instances") && d.contains("alerts-sink") && d.contains("categories-store"), d);
         assertTrue(!d.contains("KSTREAM-"), "no generated names: " + d);

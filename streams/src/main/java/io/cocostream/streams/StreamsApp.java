@@ -8,11 +8,11 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /** Runs the validation topology: exactly-once, dead letters for what cannot be read or processed. */
-public final class ValidationApp {
+public final class StreamsApp {
     /** The default application id (consumer group and internal topic prefix). */
-    public static final String APPLICATION_ID = "cocostream-validation";
+    public static final String APPLICATION_ID = "cocostream-streams";
 
-    private ValidationApp() {}
+    private StreamsApp() {}
 
     /** The Streams settings: the client config (bootstrap, security, registry), then cocostream's. */
     public static Properties config(Map<String, Object> clientConfig, String applicationId, int threads) {
@@ -31,7 +31,7 @@ public final class ValidationApp {
     /** A started validation app. */
     public static KafkaStreams start(Map<String, Object> clientConfig, String applicationId, int threads) {
         Map<String, Object> serde = new HashMap<>(clientConfig);
-        KafkaStreams streams = new KafkaStreams(ValidationTopology.build(serde, Tolerances.DEFAULT),
+        KafkaStreams streams = new KafkaStreams(CocoTopology.build(serde, Tolerances.DEFAULT),
                 config(clientConfig, applicationId, threads));
         streams.start();
         return streams;

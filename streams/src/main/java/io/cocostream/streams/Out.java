@@ -1,0 +1,26 @@
+package io.cocostream.streams;
+
+import io.cocostream.schemas.avro.AnnotationRef;
+import io.cocostream.schemas.avro.ValidationAlert;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * What flows between the topology's processors inside one sub-topology (never serialized): the
+ * processors emit several kinds of output, and named branches route each to its sink.
+ */
+sealed interface Out {
+    /** A validation finding for {@code coco.alerts.v1}. */
+    record Alert(ValidationAlert alert) implements Out {}
+
+    /**
+     * One kind's part of an image for the views: an {@code InstanceView} (instances, stuff), a
+     * {@code PanopticView}, a raw keypoints or captions event, or a {@code Retraction}.
+     */
+    record Part(String kind, SpecificRecord value) implements Out {}
+
+    /** A view's new value for {@code topic}; null is a tombstone. */
+    record View(String topic, SpecificRecord value) implements Out {}
+
+    /** An annotation id that entered or left an image's view, for the cross-image id check. */
+    record Ref(AnnotationRef ref) implements Out {}
+}

@@ -1,0 +1,251 @@
+package io.cocostream.streams;
+
+import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.AnnotationRef;
+import io.cocostream.schemas.avro.Caption;
+import io.cocostream.schemas.avro.CaptionsEvent;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.ImageView;
+import io.cocostream.schemas.avro.InstanceView;
+import io.cocostream.schemas.avro.KeypointAnnotation;
+import io.cocostream.schemas.avro.PanopticView;
+import io.cocostream.schemas.avro.PersonKeypointsEvent;
+import io.cocostream.schemas.avro.Provenance;
+import io.cocostream.schemas.avro.Retraction;
+import io.cocostream.schemas.avro.ValidatedAnnotation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keeps the three views of each image (instances, panoptic, the joined image view) and publishes
+ * every change. A part replaces that kind's earlier part of the image (re-delivery); a retraction
+ * removes the parts it names, and a view left empty becomes a tombstone. Annotation ids entering
+ * or leaving a view go on as {@link Out.Ref} for the cross-image id check.
+ */
+final class Views implements Processor<Long, Out, Long, Out> {
+    static final String INSTANCES = "instances";
+    static final String STUFF = "stuff";
+    static final String KEYPOINTS = "person_keypoints";
+    static final String CAPTIONS = "captions";
+    static final String PANOPTIC = "panoptic";
+    static final String RETRACTION = "retraction";
+
+    private ProcessorContext<Long, Out> context;
+    private KeyValueStore<Long, InstanceView> instances;
+    private KeyValueStore<Long, PanopticView> panoptic;
+    private KeyValueStore<Long, ImageView> images;
+
+    @Override
+    public void init(ProcessorContext<Long, Out> context) {
+        this.context = context;
+        this.instances = context.getStateStore(CocoTopology.INSTANCES_VIEW_STORE);
+        this.panoptic = context.getStateStore(CocoTopology.PANOPTIC_VIEW_STORE);
+        this.images = context.getStateStore(CocoTopology.IMAGE_VIEW_STORE);
+    }
+
+    @Override
+    public void process(Record<Long, Out> r) {
+        if (!(r.value() instanceof Out.Part part)) {
+            return;
+        }
+        switch (part.kind()) {
+            case INSTANCES -> {
+                InstanceView v = (InstanceView) part.value();
+                InstanceView old = instances.get(v.getImageId());
+                instances.put(v.getImageId(), v);
+                emit(r, Topics.INSTANCES_VIEW, v.getImageId(), v);
+                updateImage(r, v.getImageId(), v.getImage(), INSTANCES, batch(v.getProvenance()), v.getAnnotations());
+                refs(r, INSTANCES, v.getImageId(), batch(v.getProvenance()), old == null ? List.of() : ids(old.getAnnotations()),
+                        ids(v.getAnnotations()));
+            }
+            case STUFF -> {
+                InstanceView v = (InstanceView) part.value();
+                updateImage(r, v.getImageId(), v.getImage(), STUFF, batch(v.getProvenance()), v.getAnnotations());
+            }
+            case KEYPOINTS -> {
+                PersonKeypointsEvent e = (PersonKeypointsEvent) part.value();
+                updateImage(r, e.getImageId(), e.getImage(), KEYPOINTS, batch(e.getProvenance()), e.getAnnotations());
+            }
+            case CAPTIONS -> {
+                CaptionsEvent e = (CaptionsEvent) part.value();
+                updateImage(r, e.getImageId(), e.getImage(), CAPTIONS, batch(e.getProvenance()), e.getAnnotations());
+            }
+            case PANOPTIC -> {
+                PanopticView v = (PanopticView) part.value();
+                panoptic.put(v.getImageId(), v);
+                emit(r, Topics.PANOPTIC_VIEW, v.getImageId(), v);
+            }
+            case RETRACTION -> retract(r, (Retraction) part.value());
+            default -> throw new IllegalArgumentException("no view for part kind " + part.kind());
+        }
+    }
+
+    /** Sets one kind's part of the image view (a new view if it is the image's first part). */
+    private void updateImage(Record<Long, Out> r, long imageId, Image image, String kind, String batch, List<?> part) {
+        ImageView old = images.get(imageId);
+        ImageView v = old == null
+                ? ImageView.newBuilder().setImageId(imageId).setUpdatedAt(now()).build()
+                : ImageView.newBuilder(old).build();
+        List<Long> before = old == null || !old.getBatches().containsKey(kind) ? List.of() : ids(kind, old);
+        if (image != null) {
+            v.setImage(image);
+        }
+        setPart(v, kind, part);
+        Map<String, String> batches = new HashMap<>(v.getBatches());
+        batches.put(kind, batch);
+        v.setBatches(batches);
+        v.setUpdatedAt(now());
+        images.put(imageId, v);
+        emit(r, Topics.IMAGE_VIEW, imageId, v);
+        if (!kind.equals(INSTANCES)) {
+            refs(r, kind, imageId, batch, before, ids(kind, v));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void setPart(ImageView v, String kind, List<?> part) {
+        switch (kind) {
+            case INSTANCES -> v.setInstances((List<ValidatedAnnotation>) part);
+            case STUFF -> v.setStuff((List<ValidatedAnnotation>) part);
+            case KEYPOINTS -> v.setKeypoints((List<KeypointAnnotation>) part);
+            case CAPTIONS -> v.setCaptions((List<Caption>) part);
+            default -> throw new IllegalArgumentException("no image view part " + kind);
+        }
+    }
+
+    private static List<Long> ids(String kind, ImageView v) {
+        return switch (kind) {
+            case INSTANCES -> ids(v.getInstances());
+            case STUFF -> ids(v.getStuff());
+            case KEYPOINTS -> v.getKeypoints().stream().map(KeypointAnnotation::getId).toList();
+            case CAPTIONS -> v.getCaptions().stream().map(Caption::getId).toList();
+            default -> throw new IllegalArgumentException("no image view part " + kind);
+        };
+    }
+
+    private static List<Long> ids(List<ValidatedAnnotation> anns) {
+        return anns.stream().map(ValidatedAnnotation::getId).toList();
+    }
+
+    /** Removes what a retraction names: one image's parts (of one batch, if given), or a batch's everywhere. */
+    private void retract(Record<Long, Out> r, Retraction x) {
+        String batch = x.getBatchId();
+        if (x.getImageId() != null) {
+            retractImage(r, x.getImageId(), batch);
+            return;
+        }
+        if (batch == null) {
+            throw new IllegalArgumentException("a retraction needs image_id or batch_id");
+        }
+        // A batch retraction reaches every partition: this task scans its own images.
+        Set<Long> keys = new HashSet<>();
+        collect(keys, instances);
+        collect(keys, panoptic);
+        collect(keys, images);
+        for (long id : keys) {
+            retractImage(r, id, batch);
+        }
+    }
+
+    private static <V> void collect(Set<Long> keys, KeyValueStore<Long, V> store) {
+        try (KeyValueIterator<Long, V> it = store.all()) {
+            while (it.hasNext()) {
+                keys.add(it.next().key);
+            }
+        }
+    }
+
+    private void retractImage(Record<Long, Out> r, long imageId, String batch) {
+        InstanceView iv = instances.get(imageId);
+        if (iv != null && matches(batch, batch(iv.getProvenance()))) {
+            instances.delete(imageId);
+            emit(r, Topics.INSTANCES_VIEW, imageId, null);
+            refs(r, INSTANCES, imageId, batch(iv.getProvenance()), ids(iv.getAnnotations()), List.of());
+        }
+        PanopticView pv = panoptic.get(imageId);
+        if (pv != null && matches(batch, batch(pv.getProvenance()))) {
+            panoptic.delete(imageId);
+            emit(r, Topics.PANOPTIC_VIEW, imageId, null);
+        }
+        ImageView v = images.get(imageId);
+        if (v == null) {
+            return;
+        }
+        Map<String, String> batches = new HashMap<>(v.getBatches());
+        List<KeyValue<String, List<Long>>> removed = new ArrayList<>();
+        for (Map.Entry<String, String> part : v.getBatches().entrySet()) {
+            if (matches(batch, part.getValue())) {
+                removed.add(KeyValue.pair(part.getKey(), ids(part.getKey(), v)));
+                batches.remove(part.getKey());
+            }
+        }
+        if (removed.isEmpty()) {
+            return;
+        }
+        if (batches.isEmpty()) {
+            images.delete(imageId);
+            emit(r, Topics.IMAGE_VIEW, imageId, null);
+        } else {
+            ImageView kept = ImageView.newBuilder(v).setBatches(batches).setUpdatedAt(now()).build();
+            for (KeyValue<String, List<Long>> part : removed) {
+                setPart(kept, part.key, List.of());
+            }
+            images.put(imageId, kept);
+            emit(r, Topics.IMAGE_VIEW, imageId, kept);
+        }
+        for (KeyValue<String, List<Long>> part : removed) {
+            if (!part.key.equals(INSTANCES)) {
+                refs(r, part.key, imageId, v.getBatches().get(part.key), part.value, List.of());
+            }
+        }
+    }
+
+    private static boolean matches(String wanted, String actual) {
+        return wanted == null || wanted.equals(actual);
+    }
+
+    /** Ids that left the image's part, then ids that entered it. */
+    private void refs(Record<Long, Out> r, String kind, long imageId, String batch, List<Long> before, List<Long> after) {
+        Set<Long> kept = new HashSet<>(after);
+        for (long id : before) {
+            if (!kept.contains(id)) {
+                forwardRef(r, kind, id, imageId, false, batch);
+            }
+        }
+        Set<Long> had = new HashSet<>(before);
+        for (long id : after) {
+            if (!had.contains(id)) {
+                forwardRef(r, kind, id, imageId, true, batch);
+            }
+        }
+    }
+
+    private void forwardRef(Record<Long, Out> r, String kind, long id, long imageId, boolean present, String batch) {
+        AnnotationRef ref = AnnotationRef.newBuilder().setKind(kind).setAnnotationId(id).setImageId(imageId)
+                .setPresent(present).setBatchId(batch).build();
+        context.forward(r.withKey(imageId).withValue(new Out.Ref(ref)));
+    }
+
+    private void emit(Record<Long, Out> r, String topic, long imageId, org.apache.avro.specific.SpecificRecord value) {
+        context.forward(r.withKey(imageId).withValue(new Out.View(topic, value)));
+    }
+
+    private static String batch(Provenance p) {
+        return p == null ? "" : p.getBatchId();
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+}

@@ -1,0 +1,157 @@
+package io.cocostream.streams;
+
+import io.cocostream.embedded.registry.EmbeddedSchemaRegistry;
+import io.cocostream.embedded.registry.SchemaLog;
+import io.cocostream.ingest.Ingest;
+import io.cocostream.ingest.Publisher;
+import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.PartitionRange;
+import io.cocostream.schemas.avro.ValidationAlert;
+import io.cocostream.schemas.serde.AvroSerde;
+import io.cocostream.schemas.serde.SchemaRegistryClient;
+import io.cocostream.schemas.serde.SerdeConfig;
+import io.cocostream.streams.rules.Tolerances;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.LongDeserializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The whole topology in a TopologyTestDriver with an embedded registry: pipe records (or a whole
+ * ingest run) in by topic, read views and alerts out.
+ */
+final class Driver implements AutoCloseable {
+    final EmbeddedSchemaRegistry registry;
+    final Map<String, Object> serde;
+    final TopologyTestDriver driver;
+    private final AvroSerde<SpecificRecord> any;
+    private final Map<String, TestInputTopic<Object, SpecificRecord>> inputs = new HashMap<>();
+    private final Map<String, TestOutputTopic<Long, SpecificRecord>> outputs = new HashMap<>();
+    /** Every category piped in, by topic key. */
+    final Map<String, Category> categories = new LinkedHashMap<>();
+
+    /** The topics the topology reads; ingest's other records (manifests, dead letters) stop here. */
+    private static final java.util.Set<String> READ = new java.util.HashSet<>(List.of(Topics.CATEGORIES, Topics.RETRACTIONS));
+
+    static {
+        CocoTopology.SOURCES.forEach(s -> READ.add(s[0]));
+    }
+
+    Driver() throws IOException {
+        registry = EmbeddedSchemaRegistry.start("127.0.0.1", 0, SchemaLog.inMemory());
+        serde = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url());
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(CocoTopology.build(serde, Tolerances.DEFAULT), p);
+        any = new AvroSerde<>(null, new SchemaRegistryClient(SerdeConfig.from(serde)), serde);
+    }
+
+    @SuppressWarnings("unchecked")
+    void pipe(String topic, Object key, SpecificRecord value) {
+        if (value instanceof Category c) {
+            categories.put((String) key, c);
+        }
+        if (!READ.contains(topic)) {
+            return;
+        }
+        inputs.computeIfAbsent(topic, t -> {
+            Serializer<?> keys = Topics.spec(t).key() == Topics.Key.IMAGE_ID ? new LongSerializer() : new StringSerializer();
+            return driver.createInputTopic(t, (Serializer<Object>) keys, any.serializer());
+        }).pipeInput(key, value);
+    }
+
+    /** Everything written to a topic since the last read, in order (null values are tombstones). */
+    List<KeyValue<Long, SpecificRecord>> read(String topic) {
+        return outputs.computeIfAbsent(topic, t -> driver.createOutputTopic(t, new LongDeserializer(), any.deserializer()))
+                .readKeyValuesToList();
+    }
+
+    /** What a compacted topic holds after everything written so far: the last value per key, tombstones removed. */
+    static Map<Long, SpecificRecord> latest(List<KeyValue<Long, SpecificRecord>> records) {
+        Map<Long, SpecificRecord> m = new LinkedHashMap<>();
+        for (KeyValue<Long, SpecificRecord> kv : records) {
+            if (kv.value == null) {
+                m.remove(kv.key);
+            } else {
+                m.put(kv.key, kv.value);
+            }
+        }
+        return m;
+    }
+
+    List<ValidationAlert> alerts() {
+        return read(Topics.ALERTS).stream().map(kv -> (ValidationAlert) kv.value).toList();
+    }
+
+    /** Ingests a file, every record it publishes piped into the topology. */
+    Ingest.Result ingest(Path file, Path pngDir) throws IOException {
+        return Ingest.run(Ingest.Options.of(file).withPngDir(pngDir).withProducer("test"), batch -> new Pipe(),
+                new Ingest.Progress() { });
+    }
+
+    /** A publisher whose transactions commit at once into the driver. */
+    private final class Pipe implements Publisher {
+        @Override
+        public Optional<BatchManifest> lastManifest(String batchId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void send(String topic, Object key, SpecificRecord value) {
+            pipe(topic, key, value);
+        }
+
+        @Override
+        public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
+            try {
+                pipe(topic, key, new SpecificDatumReader<SpecificRecord>(schema)
+                        .read(null, DecoderFactory.get().binaryDecoder(body, null)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void commit(BatchManifest manifest) {
+            pipe(Topics.BATCHES, manifest.getBatchId(), manifest);
+        }
+
+        @Override
+        public List<PartitionRange> ranges() {
+            return new ArrayList<>();
+        }
+
+        @Override
+        public void close() {
+            // nothing buffered
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+        registry.close();
+    }
+}
