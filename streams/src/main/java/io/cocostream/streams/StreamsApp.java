@@ -7,7 +7,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
-/** Runs the validation topology: exactly-once, dead letters for what cannot be read or processed. */
+/** Runs cocostream's topology (validation and views): exactly-once, dead letters for what cannot be read or processed. */
 public final class StreamsApp {
     /** The default application id (consumer group and internal topic prefix). */
     public static final String APPLICATION_ID = "cocostream-streams";
@@ -28,11 +28,15 @@ public final class StreamsApp {
         return p;
     }
 
-    /** A started validation app. */
+    /** A started app with the default settings for {@code applicationId} and {@code threads}. */
     public static KafkaStreams start(Map<String, Object> clientConfig, String applicationId, int threads) {
-        Map<String, Object> serde = new HashMap<>(clientConfig);
-        KafkaStreams streams = new KafkaStreams(CocoTopology.build(serde, Tolerances.DEFAULT),
-                config(clientConfig, applicationId, threads));
+        return start(clientConfig, config(clientConfig, applicationId, threads));
+    }
+
+    /** A started app with these Streams settings (from {@link #config}, plus e.g. {@code application.server}). */
+    public static KafkaStreams start(Map<String, Object> clientConfig, Properties streamsConfig) {
+        KafkaStreams streams = new KafkaStreams(CocoTopology.build(new HashMap<>(clientConfig), Tolerances.DEFAULT),
+                streamsConfig);
         streams.start();
         return streams;
     }

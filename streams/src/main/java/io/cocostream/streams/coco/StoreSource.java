@@ -44,6 +44,11 @@ public final class StoreSource implements CocoApi.Source {
         this.stores = stores;
     }
 
+    /** The stores read. */
+    Stores stores() {
+        return stores;
+    }
+
     /** The store a kind's images are kept in. */
     public static String storeOf(String kind) {
         return switch (kind) {
