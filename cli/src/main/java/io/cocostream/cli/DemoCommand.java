@@ -13,7 +13,18 @@ import io.cocostream.streams.StreamsApp;
 import org.apache.kafka.streams.KafkaStreams;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
+import io.cocostream.streams.coco.CocoApiServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +49,7 @@ import picocli.CommandLine.Option;
 /** {@code cocostream demo}: everything embedded, end to end, on the shipped sample data. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Starts an in-process broker and schema registry on free ports, creates every topic, registers"
-                + " every schema, runs the validation topology, ingests the shipped sample deliveries (samples/), reads"
+                + " every schema, runs the topology (validation and views) with the COCO API as `serve` does, ingests the shipped sample deliveries (samples/), reads"
                 + " the events back as a read_committed consumer would and shows the alerts of the sample with"
                 + " deliberate mistakes.",
                 "With --once it exits 0 after that with a summary; without, it keeps the stack up until Ctrl-C."})
@@ -52,6 +63,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", defaultValue = "3", description = "Partitions of image-keyed topics (default ${DEFAULT-VALUE}).")
     int partitions;
+
+    @Option(names = "--port", defaultValue = "8080",
+            description = "Port of the COCO API, as `serve` (default ${DEFAULT-VALUE}; a free one if taken).")
+    int port;
 
     private final PrintStream out = System.out;
 
@@ -70,10 +85,18 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.printf("created %d topics (%d partitions for image-keyed ones), registered %d schemas%n",
                     created.size(), partitions, Topics.ALL.size());
-            KafkaStreams validation = StreamsApp.start(client, "cocostream-demo-validation", 1);
+            int apiPort = portOrFree(port);
+            Properties streamsConfig = StreamsApp.config(client, "cocostream-demo", 1);
+            streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + apiPort);
+            // The broker is temporary: so is the topology's state.
+            Path stateDir = Files.createTempDirectory("cocostream-demo-streams");
+            streamsConfig.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            KafkaStreams app = StreamsApp.start(client, streamsConfig);
+            CocoApiServer api = CocoApiServer.start(app, new HostInfo("127.0.0.1", apiPort), "127.0.0.1", apiPort);
             boolean ok = true;
             Map<String, Long> expected = new TreeMap<>();
             List<String> batchesWithErrors = new ArrayList<>();
+            long instanceImages = 0;
             for (Path f : deliveries()) {
                 long t1 = System.nanoTime();
                 Ingest.Result r = Ingest.run(Ingest.Options.of(f).withProducer("demo"),
@@ -86,6 +109,10 @@ final class DemoCommand implements Callable<Integer> {
                     batchesWithErrors.add(r.batchId());
                 }
                 expected.merge(r.kind().topic(), r.images(), Long::sum);
+                // vendor_with_errors.json re-delivers instances_sample.json's images: the view replaces them
+                if (r.kind().topic().equals(Topics.INSTANCES)) {
+                    instanceImages = Math.max(instanceImages, r.images());
+                }
                 expected.merge(Topics.CATEGORIES, r.categories(), Long::sum);
             }
             Map<String, Long> seen = countCommitted(client, expected.keySet());
@@ -96,12 +123,19 @@ final class DemoCommand implements Callable<Integer> {
                 ok &= n == e.getValue();
             }
             ok &= reportAlerts(client, batchesWithErrors);
-            validation.close(Duration.ofSeconds(10));
+            ok &= reportApi(apiPort, instanceImages);
             out.printf("demo %s in %d ms%n", ok ? "done" : "FAILED", ms(t0));
             if (!once) {
                 out.println("Stack stays up (Ctrl-C stops): bootstrap " + stack.bootstrapServers() + ", registry "
-                        + stack.schemaRegistryUrl());
+                        + stack.schemaRegistryUrl() + ", COCO API http://127.0.0.1:" + apiPort + "/coco/getImgIds");
                 fg.awaitStop();
+            }
+            api.close();
+            app.close(Duration.ofSeconds(10));
+            try (Stream<Path> files = Files.walk(stateDir)) {
+                for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
             }
             return ok ? 0 : 1;
         } finally {
@@ -141,6 +175,40 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  %d error alert(s) on the sample with deliberate mistakes (expected %d), %d on the clean samples%n",
                 fromBad, EXPECTED_ERRORS, errors.size() - fromBad);
         return fromBad == EXPECTED_ERRORS && errors.size() == fromBad;
+    }
+
+    /** Asks the COCO API (as `serve` runs it) for the instances' images until all the ingested ones are there. */
+    private boolean reportApi(int apiPort, long images) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + apiPort + "/coco/";
+        long deadline = System.currentTimeMillis() + 30_000;
+        String body = "";
+        int n = -1;
+        while (n != images && System.currentTimeMillis() < deadline) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "getImgIds")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            body = r.body();
+            n = r.statusCode() == 200 ? body.split(",").length : -1;
+            if (n != images) {
+                Thread.sleep(200);
+            }
+        }
+        String first = body.replaceAll("[\\[\\]]", "").split(",")[0];
+        out.printf("  COCO API %sgetImgIds: %d images (expected %d); try %sshowAnns?imgId=%s%n", base, n, images, base,
+                first);
+        return n == images;
+    }
+
+    private static int portOrFree(int wanted) {
+        try (ServerSocket s = new ServerSocket(wanted, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException taken) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     /** samples/vendor_with_errors.json: an area 30% too large (2 rules) and a box 5 px off (1 rule). */

@@ -24,9 +24,10 @@ class DemoIT {
         }
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, out);
-        assertTrue(out.contains("registered 14 schemas"), out);
+        assertTrue(out.contains("registered " + io.cocostream.schemas.Topics.ALL.size() + " schemas"), out);
         assertEquals(6, out.lines().filter(l -> l.contains("ingested") && l.contains("COMPLETE")).count(), out);
         assertTrue(out.contains("3 error alert(s) on the sample with deliberate mistakes (expected 3), 0 on the clean samples"), out);
+        assertTrue(out.lines().anyMatch(l -> l.contains("getImgIds: ") && l.matches(".*: (\\d+) images \\(expected \\1\\).*")), out);
         assertTrue(out.contains("demo done"), out);
     }
 }

@@ -1,0 +1,68 @@
+package io.cocostream.cli;
+
+import io.cocostream.schemas.TopicAdmin;
+import io.cocostream.streams.StreamsApp;
+import io.cocostream.streams.coco.CocoApiServer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code cocostream serve}: the topology, and the COCO API over its views, until Ctrl-C. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Runs the topology as `streams` does and serves the COCO API over its views:"
+                + " /coco/getImgIds, getAnnIds, getCatIds, loadImgs, loadAnns, loadCats, showAnns (SVG).",
+                "Several instances with the same --application-id share the work; each answers for every key,"
+                + " forwarding to the instance that holds it (--advertised-host:--port is its application.server)."})
+final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--advertised-host", description = "How other instances reach this one (default: --host).")
+    String advertisedHost;
+
+    @Option(names = "--application-id", defaultValue = StreamsApp.APPLICATION_ID,
+            description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Stream threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--state-dir", description = "Where the state stores live (default: Kafka Streams' own).")
+    Path stateDir;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> client = connection.clientConfig();
+        TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());
+        HostInfo self = new HostInfo(advertisedHost == null ? host : advertisedHost, port);
+        Properties p = StreamsApp.config(client, applicationId, threads);
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        if (stateDir != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        }
+        Foreground fg = new Foreground();
+        try (KafkaStreams streams = StreamsApp.start(client, p);
+                CocoApiServer server = CocoApiServer.start(streams, self, host, port)) {
+            System.err.printf("cocostream serve: COCO API on http://%s:%d/coco/ (application id %s); Ctrl-C stops%n",
+                    host, server.port(), applicationId);
+            fg.awaitStop();
+        } finally {
+            fg.closed();
+        }
+        return 0;
+    }
+}
