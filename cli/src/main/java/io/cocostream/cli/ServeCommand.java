@@ -31,12 +31,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--advertised-host", description = "How other instances reach this one (default: --host).")
     String advertisedHost;
 
-    @Option(names = "--application-id", defaultValue = StreamsApp.APPLICATION_ID,
-            description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
-    String applicationId;
-
-    @Option(names = "--threads", defaultValue = "2", description = "Stream threads (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    StreamsOptions app;
 
     @Option(names = "--state-dir", description = "Where the state stores live (default: Kafka Streams' own).")
     Path stateDir;
@@ -49,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, Object> client = connection.clientConfig();
         TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());
         HostInfo self = new HostInfo(advertisedHost == null ? host : advertisedHost, port);
-        Properties p = StreamsApp.config(client, applicationId, threads);
+        Properties p = StreamsApp.config(client, app.applicationId, app.threads);
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         if (stateDir != null) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
@@ -58,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
         try (KafkaStreams streams = StreamsApp.start(client, p);
                 CocoApiServer server = CocoApiServer.start(streams, self, host, port)) {
             System.err.printf("cocostream serve: COCO API on http://%s:%d/coco/ (application id %s); Ctrl-C stops%n",
-                    host, server.port(), applicationId);
+                    host, server.port(), app.applicationId);
             fg.awaitStop();
         } finally {
             fg.closed();

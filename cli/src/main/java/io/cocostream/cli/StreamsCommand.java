@@ -15,12 +15,8 @@ import picocli.CommandLine.Option;
                 + " coco.alerts.v1, unreadable or failing records to coco.dead-letters.v1. Ctrl-C stops cleanly."})
 final class StreamsCommand implements Callable<Integer> {
 
-    @Option(names = "--application-id", defaultValue = StreamsApp.APPLICATION_ID,
-            description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
-    String applicationId;
-
-    @Option(names = "--threads", defaultValue = "2", description = "Stream threads (default ${DEFAULT-VALUE}).")
-    int threads;
+    @Mixin
+    StreamsOptions app;
 
     @Mixin
     ConnectionOptions connection;
@@ -30,8 +26,8 @@ final class StreamsCommand implements Callable<Integer> {
         Map<String, Object> client = connection.clientConfig();
         TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());
         Foreground fg = new Foreground();
-        try (KafkaStreams streams = StreamsApp.start(client, applicationId, threads)) {
-            System.err.println("cocostream streams: validating (application id " + applicationId + "); Ctrl-C stops");
+        try (KafkaStreams streams = StreamsApp.start(client, app.applicationId, app.threads)) {
+            System.err.println("cocostream streams: validating (application id " + app.applicationId + "); Ctrl-C stops");
             fg.awaitStop();
         } finally {
             fg.closed();

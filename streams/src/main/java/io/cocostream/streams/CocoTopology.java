@@ -3,6 +3,8 @@ package io.cocostream.streams;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.AnnotationRef;
 import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.Provenance;
 import io.cocostream.schemas.avro.ImageView;
 import io.cocostream.schemas.avro.InstanceView;
 import io.cocostream.schemas.avro.InstancesEvent;
@@ -216,8 +218,14 @@ public final class CocoTopology {
                 }
             }
             SpecificRecord part = switch (kind) {
-                case Views.INSTANCES -> instanceView((InstancesEvent) r.value(), result);
-                case Views.STUFF -> instanceView((StuffEvent) r.value(), result);
+                case Views.INSTANCES -> {
+                    InstancesEvent e = (InstancesEvent) r.value();
+                    yield instanceView(e.getImageId(), e.getImage(), e.getProvenance(), result);
+                }
+                case Views.STUFF -> {
+                    StuffEvent e = (StuffEvent) r.value();
+                    yield instanceView(e.getImageId(), e.getImage(), e.getProvenance(), result);
+                }
                 case Views.PANOPTIC -> panopticView((PanopticEvent) r.value(), result);
                 case Views.KEYPOINTS, Views.CAPTIONS -> r.value();
                 default -> null;
@@ -231,17 +239,10 @@ public final class CocoTopology {
             return categories.get(kind + "/" + id);
         }
 
-        private InstanceView instanceView(InstancesEvent e, EventValidator.Result result) {
-            return InstanceView.newBuilder().setImageId(e.getImageId()).setImage(e.getImage())
+        private InstanceView instanceView(long imageId, Image image, Provenance provenance, EventValidator.Result result) {
+            return InstanceView.newBuilder().setImageId(imageId).setImage(image)
                     .setAnnotations(result.annotations()).setCategories(categoriesOf(result.annotations()))
-                    .setStatus(EventValidator.status(result.alerts())).setProvenance(e.getProvenance())
-                    .setUpdatedAt(now()).build();
-        }
-
-        private InstanceView instanceView(StuffEvent e, EventValidator.Result result) {
-            return InstanceView.newBuilder().setImageId(e.getImageId()).setImage(e.getImage())
-                    .setAnnotations(result.annotations()).setCategories(categoriesOf(result.annotations()))
-                    .setStatus(EventValidator.status(result.alerts())).setProvenance(e.getProvenance())
+                    .setStatus(EventValidator.status(result.alerts())).setProvenance(provenance)
                     .setUpdatedAt(now()).build();
         }
 

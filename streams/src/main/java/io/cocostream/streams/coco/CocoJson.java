@@ -78,26 +78,15 @@ public final class CocoJson {
     /** An instances or stuff annotation as delivered (the recomputed mask is the view's, not COCO's). */
     public static void annotation(JsonGenerator g, long imageId, ValidatedAnnotation a) throws IOException {
         g.writeStartObject();
-        g.writeNumberField("id", a.getId());
-        g.writeNumberField("image_id", imageId);
-        g.writeNumberField("category_id", a.getCategoryId());
-        segmentation(g, a.getSegmentation());
-        g.writeNumberField("area", a.getArea());
-        doubles(g, "bbox", a.getBbox());
-        g.writeNumberField("iscrowd", a.getIscrowd());
+        instance(g, a.getId(), imageId, a.getCategoryId(), a.getSegmentation(), a.getArea(), a.getBbox(), a.getIscrowd());
         g.writeEndObject();
     }
 
     /** A person keypoints annotation. */
     public static void keypoints(JsonGenerator g, KeypointAnnotation a) throws IOException {
         g.writeStartObject();
-        g.writeNumberField("id", a.getId());
-        g.writeNumberField("image_id", a.getImageId());
-        g.writeNumberField("category_id", a.getCategoryId());
-        segmentation(g, a.getSegmentation());
-        g.writeNumberField("area", a.getArea());
-        doubles(g, "bbox", a.getBbox());
-        g.writeNumberField("iscrowd", a.getIscrowd());
+        instance(g, a.getId(), a.getImageId(), a.getCategoryId(), a.getSegmentation(), a.getArea(), a.getBbox(),
+                a.getIscrowd());
         g.writeNumberField("num_keypoints", a.getNumKeypoints());
         g.writeArrayFieldStart("keypoints");
         for (double v : a.getKeypoints()) {
@@ -105,6 +94,18 @@ public final class CocoJson {
         }
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /** The fields every instance-like annotation has. */
+    private static void instance(JsonGenerator g, long id, long imageId, int categoryId, Segmentation seg, double area,
+            List<Double> bbox, int iscrowd) throws IOException {
+        g.writeNumberField("id", id);
+        g.writeNumberField("image_id", imageId);
+        g.writeNumberField("category_id", categoryId);
+        segmentation(g, seg);
+        g.writeNumberField("area", area);
+        doubles(g, "bbox", bbox);
+        g.writeNumberField("iscrowd", iscrowd);
     }
 
     /** A caption. */
