@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code cocostream streams}: the validation topology against a cluster, until Ctrl-C. */
 @Command(name = "streams", mixinStandardHelpOptions = true,

@@ -12,7 +12,6 @@ import io.cocostream.schemas.avro.Severity;
 import io.cocostream.streams.coco.Exporter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
