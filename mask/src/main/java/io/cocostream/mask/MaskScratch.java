@@ -13,6 +13,7 @@ public final class MaskScratch {
     int[] a = new int[1024];
     int[] b = new int[1024];
     int[] c = new int[1024];
+    int[] d = new int[1024];
     byte[] bytes = new byte[1024];
     char[] chars = new char[1024];
     final long maxPolySteps;
