@@ -40,16 +40,31 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--file", description = "A COCO file to ingest (default: a synthetic instances file).")
     Path file;
 
-    @Option(names = "--images", defaultValue = "118000", description = "Images of the synthetic file (default ${DEFAULT-VALUE}, train2017's).")
+    @Option(names = "--images", defaultValue = "118000",
+            description = "Images of the synthetic file (default ${DEFAULT-VALUE}, train2017's; for --validation try 5000).")
     int images;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic file (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--validation", description = "Benchmark validation instead: annotations/s of one stream thread next to"
+            + " the rules and the Mask API alone, then ingest-to-alert latency at --rate events/s for --seconds.")
+    boolean validation;
+
+    @Option(names = "--rate", defaultValue = "20", description = "With --validation: events/s for the latency run (default ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "With --validation: length of the latency run (default ${DEFAULT-VALUE}).")
+    int seconds;
+
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
+        if (validation) {
+            new ValidationBench(out).run(images, seed, rate, seconds);
+            return 0;
+        }
         Path tmp = Files.createTempDirectory("cocostream-bench-");
         Path f = file;
         if (f == null) {

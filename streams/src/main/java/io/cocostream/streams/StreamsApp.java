@@ -4,6 +4,7 @@ import io.cocostream.streams.rules.Tolerances;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -25,6 +26,12 @@ public final class StreamsApp {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         // The categories' global store too: a category that cannot be stored is a dead letter, not a stop.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Each input topic is its own kind (and retractions name their batch or image): nothing is
+        // gained by holding a task until every one of its co-partitioned topics has data.
+        p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // Views are large records (masks, segmentations): bigger compressed batches cost less per record.
+        p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 262_144);
+        p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // Alerts within a second: commit (and so make visible to read_committed readers) every 200 ms.
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         return p;

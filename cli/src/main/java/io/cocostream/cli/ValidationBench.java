@@ -1,0 +1,310 @@
+package io.cocostream.cli;
+
+import io.cocostream.embedded.EmbeddedStack;
+import io.cocostream.ingest.Ingest;
+import io.cocostream.ingest.KafkaPublisher;
+import io.cocostream.ingest.Kind;
+import io.cocostream.ingest.Publisher;
+import io.cocostream.ingest.Synth;
+import io.cocostream.mask.MaskScratch;
+import io.cocostream.mask.Masks;
+import io.cocostream.mask.Rle;
+import io.cocostream.schemas.TopicAdmin;
+import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.InstanceAnnotation;
+import io.cocostream.schemas.avro.InstancesEvent;
+import io.cocostream.schemas.avro.PartitionRange;
+import io.cocostream.schemas.avro.RleMask;
+import io.cocostream.schemas.avro.ValidationAlert;
+import io.cocostream.schemas.serde.AvroDeserializer;
+import io.cocostream.schemas.serde.AvroSerializer;
+import io.cocostream.streams.StreamsApp;
+import io.cocostream.streams.rules.EventValidator;
+import io.cocostream.streams.rules.Tolerances;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * {@code cocostream bench --validation}: annotations validated per second by one stream thread
+ * (the whole topology: serdes, rules, views, exactly-once) next to the rules alone and the Mask
+ * API alone on the same annotations, in the same run; then ingest-to-alert latency at a steady rate.
+ */
+final class ValidationBench {
+    private final PrintStream out;
+
+    ValidationBench(PrintStream out) {
+        this.out = out;
+    }
+
+    void run(int images, long seed, int rate, int seconds) throws Exception {
+        Path tmp = Files.createTempDirectory("cocostream-bench-validation-");
+        Path f = tmp.resolve("synthetic_instances.json");
+        Synth.write(Kind.INSTANCES, images, seed, f);
+        List<InstancesEvent> events = new ArrayList<>();
+        Ingest.run(Ingest.Options.of(f).withProducer("bench"), b -> new Collect(events), new Ingest.Progress() { });
+        long anns = events.stream().mapToLong(e -> e.getAnnotations().size()).sum();
+        out.printf("synthetic instances: %d images, %d annotations (%.1f MB)%n", images, anns, Files.size(f) / 1e6);
+
+        double maskApi = best(3, () -> maskApi(events));
+        out.printf("Mask API alone (frPoly/frString, merge, area, toBbox), one thread: %.0f annotations/s%n", anns / maskApi);
+        EventValidator validator = new EventValidator(Tolerances.DEFAULT);
+        Category any = Category.newBuilder().setKind("instances").setId(0).setName("")
+                .setProvenance(io.cocostream.schemas.avro.Provenance.newBuilder().setBatchId("").setSourceFile("")
+                        .setProducer("").setIngestTime(java.time.Instant.EPOCH).build())
+                .build();
+        double rules = best(3, () -> events.forEach(e -> validator.validate(e, id -> any)));
+        out.printf("rules alone (EventValidator), one thread: %.0f annotations/s (%.2f of the Mask API)%n", anns / rules,
+                maskApi / rules);
+
+        try (EmbeddedStack stack = EmbeddedStack.startTemporary()) {
+            Map<String, Object> client = stack.clientConfig();
+            TopicAdmin.ensure(client, 6, Optional.empty());
+            Ingest.run(Ingest.Options.of(f).withProducer("bench"), b -> new KafkaPublisher(client, b), new Ingest.Progress() { });
+            String appId = "bench-validation-" + UUID.randomUUID();
+            Properties p = StreamsApp.config(client, appId, 1);
+            p.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("state").toString());
+            CountDownLatch running = new CountDownLatch(1);
+            KafkaStreams app = new KafkaStreams(io.cocostream.streams.CocoTopology.build(new HashMap<>(client),
+                    Tolerances.DEFAULT), p);
+            app.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
+            try {
+                long t0 = System.nanoTime();
+                app.start();
+                running.await(60, TimeUnit.SECONDS);
+                awaitCaughtUp(client, appId, Topics.INSTANCES);
+                out.printf("Kafka Streams, first delivery, from start (tasks, stores, changelogs created): %.1f s%n",
+                        (System.nanoTime() - t0) / 1e9);
+                // Timed: a re-delivery of the same images (another seed) to the warm app, ingest running alongside.
+                Path again = tmp.resolve("redelivery.json");
+                Synth.write(Kind.INSTANCES, images, seed + 1, again);
+                long t1 = System.nanoTime();
+                Ingest.run(Ingest.Options.of(again).withProducer("bench"), b -> new KafkaPublisher(client, b),
+                        new Ingest.Progress() { });
+                awaitCaughtUp(client, appId, Topics.INSTANCES);
+                double streams = (System.nanoTime() - t1) / 1e9;
+                Files.deleteIfExists(again);
+                out.printf("Kafka Streams, whole topology (exactly-once, views, changelogs), one stream thread, re-delivery:"
+                        + " %.0f annotations/s (%.2f of the Mask API, %.2f of the rules alone)%n", anns / streams,
+                        maskApi / streams, rules / streams);
+                // Steady state: let the re-delivery's changelog and compaction work settle first.
+                Thread.sleep(2000);
+                latency(client, events.get(0), rate, seconds);
+            } finally {
+                app.close(Duration.ofSeconds(10));
+                app.cleanUp();
+            }
+        } finally {
+            Files.deleteIfExists(f);
+        }
+    }
+
+    /** The Mask API work validation does for each annotation. */
+    private static void maskApi(List<InstancesEvent> events) {
+        MaskScratch s = new MaskScratch();
+        double[] bb = new double[4];
+        for (InstancesEvent e : events) {
+            int h = e.getImage().getHeight();
+            int w = e.getImage().getWidth();
+            for (InstanceAnnotation a : e.getAnnotations()) {
+                RleMask m = a.getSegmentation().getRle();
+                Rle mask;
+                if (m == null) {
+                    List<List<Double>> parts = a.getSegmentation().getPolygons();
+                    Rle[] rs = new Rle[parts.size()];
+                    for (int i = 0; i < rs.length; i++) {
+                        rs[i] = Masks.frPoly(parts.get(i).stream().mapToDouble(Double::doubleValue).toArray(), h, w, s);
+                    }
+                    mask = Masks.merge(rs, false, s);
+                } else {
+                    mask = m.getCounts() != null ? Masks.frString(m.getCounts(), m.getHeight(), m.getWidth(), s)
+                            : Rle.ofLongs(m.getHeight(), m.getWidth(),
+                                    m.getUncompressedCounts().stream().mapToLong(Long::longValue).toArray());
+                }
+                Masks.area(mask);
+                Masks.toBbox(mask, bb, 0);
+            }
+        }
+    }
+
+    private static double best(int runs, Runnable work) {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < runs; i++) {
+            long t0 = System.nanoTime();
+            work.run();
+            best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+        return best;
+    }
+
+    /** Waits until the app's committed offsets on {@code topic} reach the topic's end. */
+    private static void awaitCaughtUp(Map<String, Object> client, String appId, String topic) throws Exception {
+        try (Admin admin = Admin.create(client);
+                KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(client, new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 600_000;
+            while (System.currentTimeMillis() < deadline) {
+                Map<TopicPartition, OffsetAndMetadata> done = admin.listConsumerGroupOffsets(appId)
+                        .partitionsToOffsetAndMetadata().get();
+                // Ingest writes in transactions: each partition ends with a commit marker, which the
+                // app's committed offset (next record to read) may stop at.
+                if (parts.stream().allMatch(tp -> end.get(tp) == 0
+                        || done.get(tp) != null && done.get(tp).offset() >= end.get(tp) - 1)) {
+                    return;
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException("the topology did not catch up in 10 minutes");
+        }
+    }
+
+    /** Sends one event with a wrong area every 1/rate s and times each until its first committed alert. */
+    private void latency(Map<String, Object> client, InstancesEvent template, int rate, int seconds) throws Exception {
+        Map<Long, Long> sent = new ConcurrentHashMap<>();
+        List<Double> millis = new ArrayList<>();
+        Map<String, Object> pc = new HashMap<>(client);
+        pc.put(ProducerConfig.ACKS_CONFIG, "all");
+        pc.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        AvroSerializer<InstancesEvent> ser = new AvroSerializer<>();
+        ser.configure(pc, false);
+        Map<String, Object> cc = new HashMap<>(client);
+        cc.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-" + UUID.randomUUID());
+        cc.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        cc.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cc.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        AvroDeserializer<ValidationAlert> de = new AvroDeserializer<>(ValidationAlert.class);
+        de.configure(cc, false);
+        int total = rate * seconds;
+        try (KafkaProducer<Long, InstancesEvent> producer = new KafkaProducer<>(pc, new LongSerializer(), ser);
+                KafkaConsumer<byte[], ValidationAlert> consumer = new KafkaConsumer<>(cc, new ByteArrayDeserializer(), de)) {
+            consumer.subscribe(List.of(Topics.ALERTS));
+            while (consumer.assignment().isEmpty()) {
+                consumer.poll(Duration.ofMillis(100));
+            }
+            long start = System.nanoTime();
+            long next = start;
+            int i = 0;
+            long deadline = start + TimeUnit.SECONDS.toNanos(seconds + 30L);
+            while ((i < total || millis.size() < total) && System.nanoTime() < deadline) {
+                if (i < total && System.nanoTime() >= next) {
+                    long image = 1_000_000_000L + i;
+                    producer.send(new ProducerRecord<>(Topics.INSTANCES, image, wrongArea(template, image)));
+                    sent.put(image, System.nanoTime());
+                    i++;
+                    next += TimeUnit.SECONDS.toNanos(1) / rate;
+                }
+                for (ConsumerRecord<byte[], ValidationAlert> r : consumer.poll(Duration.ofMillis(5))) {
+                    Long t = r.value().getImageId() == null ? null : sent.remove(r.value().getImageId());
+                    if (t != null) {
+                        millis.add((System.nanoTime() - t) / 1e6);
+                    }
+                }
+            }
+        }
+        double[] ms = millis.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        out.printf("ingest-to-alert latency at %d events/s for %d s: %d of %d alerted, p50 %.0f ms, p99 %.0f ms, max %.0f ms"
+                + " (commit interval %s ms)%n", rate, seconds, ms.length, total, pct(ms, 0.50), pct(ms, 0.99),
+                ms.length == 0 ? Double.NaN : ms[ms.length - 1], StreamsApp.config(client, "x", 1)
+                        .get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    }
+
+    private static double pct(double[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
+    }
+
+    /** A copy of {@code template} as image {@code image}, its first annotation's area 50% too large. */
+    private static InstancesEvent wrongArea(InstancesEvent template, long image) {
+        InstancesEvent e = InstancesEvent.newBuilder(template).setImageId(image).build();
+        List<InstanceAnnotation> anns = new ArrayList<>();
+        for (InstanceAnnotation a : template.getAnnotations()) {
+            anns.add(InstanceAnnotation.newBuilder(a).setImageId(image).setId(image * 1000 + anns.size())
+                    .setArea(anns.isEmpty() ? a.getArea() * 1.5 : a.getArea()).build());
+        }
+        e.setAnnotations(anns);
+        e.setImage(io.cocostream.schemas.avro.Image.newBuilder(template.getImage()).setId(image).build());
+        return e;
+    }
+
+    /** Keeps the instances events ingest would publish. */
+    private static final class Collect implements Publisher {
+        private final List<InstancesEvent> events;
+
+        Collect(List<InstancesEvent> events) {
+            this.events = events;
+        }
+
+        @Override
+        public Optional<BatchManifest> lastManifest(String batchId) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void send(String topic, Object key, SpecificRecord value) {
+            // categories and manifests are not needed
+        }
+
+        @Override
+        public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
+            try {
+                events.add((InstancesEvent) new SpecificDatumReader<SpecificRecord>(schema)
+                        .read(null, DecoderFactory.get().binaryDecoder(body, null)));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void commit(BatchManifest manifest) {
+            // nothing to commit
+        }
+
+        @Override
+        public List<PartitionRange> ranges() {
+            return List.of();
+        }
+
+        @Override
+        public void close() {
+            // nothing held
+        }
+    }
+}
