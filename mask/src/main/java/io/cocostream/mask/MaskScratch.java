@@ -14,6 +14,10 @@ public final class MaskScratch {
     int[] b = new int[1024];
     int[] c = new int[1024];
     int[] d = new int[1024];
+    /** frPoly's crossings so far (in a, their columns in b) and their column range. */
+    int crossings;
+    int xmin;
+    int xmax;
     byte[] bytes = new byte[1024];
     char[] chars = new char[1024];
     final long maxPolySteps;

@@ -199,12 +199,10 @@ public final class Masks {
             throw new IllegalArgumentException("polygon boundary has " + steps
                     + " upsampled steps, over the limit of " + s.maxPolySteps);
         }
-        // Walk the upsampled boundary point by point (no point arrays), keeping the y-boundary crossings.
-        int[] a = s.a;
-        int[] col = s.b;
-        int n = 0;
-        int xmin = Integer.MAX_VALUE;
-        int xmax = Integer.MIN_VALUE;
+        // Walk the upsampled boundary (no point arrays), keeping the y-boundary crossings in s.
+        s.crossings = 0;
+        s.xmin = Integer.MAX_VALUE;
+        s.xmax = Integer.MIN_VALUE;
         int pu = 0;
         int pv = 0;
         boolean first = true;
@@ -229,6 +227,27 @@ public final class Masks {
             int len = alongX ? dx : dy;
             // dx = dy = 0 is a repeated vertex: C divides 0/0 there, but its one point never starts a crossing.
             double slope = len == 0 ? 0 : alongX ? (double) (ye - ys) / dx : (double) (xe - xs) / dy;
+            if (alongX && len > 0) {
+                // u moves by one each step: only a step whose lower u is 5x+2 can cross a pixel centre
+                // column, so visit those (every fifth) and the edge's first and last points.
+                int t0 = flip ? len : 0;
+                int u0 = t0 + xs;
+                int v0 = (int) (ys + slope * t0 + .5);
+                if (!first && u0 != pu) {
+                    cross(s, u0, pu, v0, pv, h, w);
+                }
+                int firstD = 1 + Math.floorMod((flip ? xs + len - 3 : 2 - xs), 5);
+                for (int d = firstD; d <= len; d += 5) {
+                    int t = flip ? len - d : d;
+                    int tPrev = flip ? t + 1 : t - 1;
+                    cross(s, t + xs, tPrev + xs, (int) (ys + slope * t + .5), (int) (ys + slope * tPrev + .5), h, w);
+                }
+                int tl = flip ? 0 : len;
+                pu = tl + xs;
+                pv = (int) (ys + slope * tl + .5);
+                first = false;
+                continue;
+            }
             for (int d = 0; d <= len; d++) {
                 int t = flip ? len - d : d;
                 int u;
@@ -241,29 +260,15 @@ public final class Masks {
                     u = (int) (xs + slope * t + .5);
                 }
                 if (!first && u != pu) {
-                    // C computes xd=(umin+.5)/5-.5 and keeps integral xd, then y=ceil((vmin+.5)/5-.5)
-                    // clamped to [0,h]: in integers, umin = 5x+2 and y = ceil((vmin-2)/5), exactly.
-                    int umin = u < pu ? u : u - 1;
-                    int x = Math.floorDiv(umin - 2, 5);
-                    if (umin - 2 - 5 * x == 0 && x >= 0 && x <= w - 1) {
-                        int vmin = Math.min(v, pv) - 2;
-                        int y = vmin <= 0 ? 0 : Math.min(h, -Math.floorDiv(-vmin, 5));
-                        if (n + 1 >= a.length || n >= col.length) {
-                            a = s.a = MaskScratch.grow(a, n + 2);
-                            col = s.b = MaskScratch.grow(col, n + 2);
-                        }
-                        col[n] = x;
-                        a[n++] = x * h + y;
-                        xmin = Math.min(xmin, x);
-                        xmax = Math.max(xmax, x);
-                    }
+                    cross(s, u, pu, v, pv, h, w);
                 }
                 first = false;
                 pu = u;
                 pv = v;
             }
         }
-        a = sortCrossings(a, col, n, xmin, xmax, s);
+        int n = s.crossings;
+        int[] a = sortCrossings(s.a, s.b, n, s.xmin, s.xmax, s);
         a[n++] = h * w;
         int p = 0;
         for (int j = 0; j < n; j++) {
@@ -285,6 +290,31 @@ public final class Masks {
             }
         }
         return Rle.trusted(h, w, Arrays.copyOf(a, m));
+    }
+
+    /**
+     * Keeps the crossing between boundary points (pu, pv) and (u, v) if it is on a pixel column:
+     * C computes xd=(umin+.5)/5-.5 and keeps integral xd, then y=ceil((vmin+.5)/5-.5) clamped to
+     * [0,h]; in integers, umin = 5x+2 and y = ceil((vmin-2)/5), exactly.
+     */
+    private static void cross(MaskScratch s, int u, int pu, int v, int pv, int h, int w) {
+        int umin = u < pu ? u : u - 1;
+        int x = Math.floorDiv(umin - 2, 5);
+        if (umin - 2 - 5 * x != 0 || x < 0 || x > w - 1) {
+            return;
+        }
+        int vmin = Math.min(v, pv) - 2;
+        int y = vmin <= 0 ? 0 : Math.min(h, -Math.floorDiv(-vmin, 5));
+        int n = s.crossings;
+        if (n + 1 >= s.a.length || n >= s.b.length) {
+            s.a = MaskScratch.grow(s.a, n + 2);
+            s.b = MaskScratch.grow(s.b, n + 2);
+        }
+        s.b[n] = x;
+        s.a[n] = x * h + y;
+        s.crossings = n + 1;
+        s.xmin = Math.min(s.xmin, x);
+        s.xmax = Math.max(s.xmax, x);
     }
 
     /**
