@@ -97,6 +97,8 @@ class CocoApiIT {
                 String svg = text(s, "/coco/showAnns?imgId=" + otherImage);
                 assertTrue(svg.startsWith("<svg") && svg.contains("image " + otherImage), svg);
                 assertEquals(404, status(s, "/coco/loadImgs?ids=-1"));
+                assertEquals(200, status(s, "/healthz"));
+                assertEquals(200, status(s, "/livez"));
                 assertEquals(400, status(s, "/coco/getAnnIds?imgIds=x"));
             }
 

@@ -33,6 +33,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@code /coco/<function>} with pycocotools' names and parameters (lists as {@code 1,2,3}; an
  * optional {@code kind}, default instances); {@code /internal/} is what instances ask each other.
  * 400 for a bad parameter, 404 for an id that does not exist, 503 while the stores rebalance.
+ * {@code /healthz} (ready: the topology is RUNNING) and {@code /livez} (alive) are for probes.
  */
 public final class CocoApiServer implements AutoCloseable {
     private final HttpServer server;
@@ -40,6 +41,7 @@ public final class CocoApiServer implements AutoCloseable {
     private final StoreSource local;
     private final ClusterSource cluster;
     private final CocoApi api;
+    private final KafkaStreams streams;
 
     private CocoApiServer(HttpServer server, ExecutorService executor, KafkaStreams streams, HostInfo self) {
         this.server = server;
@@ -52,6 +54,7 @@ public final class CocoApiServer implements AutoCloseable {
         });
         this.cluster = new ClusterSource(streams, self, local);
         this.api = new CocoApi(cluster);
+        this.streams = streams;
     }
 
     /**
@@ -89,6 +92,9 @@ public final class CocoApiServer implements AutoCloseable {
                     return;
                 }
                 switch (path) {
+                    case "/healthz" -> health(x, streams.state() == KafkaStreams.State.RUNNING);
+                    case "/livez" -> health(x, streams.state().isRunningOrRebalancing()
+                            || streams.state() == KafkaStreams.State.CREATED);
                     case "/coco/showAnns", "/internal/showAnns" -> showAnns(x, path, longParam(q, "imgId"));
                     default -> send(x, 200, StoreSource.JSON.writeValueAsString(answer(path, kind, q)));
                 }
@@ -141,6 +147,11 @@ public final class CocoApiServer implements AutoCloseable {
         try (OutputStream out = x.getResponseBody()) {
             out.write(body);
         }
+    }
+
+    /** Readiness ({@code /healthz}: RUNNING, the views answer) and liveness ({@code /livez}: not failed or stopping). */
+    private void health(HttpExchange x, boolean ok) throws IOException {
+        send(x, ok ? 200 : 503, StoreSource.JSON.createObjectNode().put("state", streams.state().name()).toString());
     }
 
     private static ArrayNode entries(List<CocoApi.Entry> entries) {
