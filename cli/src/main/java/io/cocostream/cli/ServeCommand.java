@@ -45,7 +45,7 @@ final class ServeCommand implements Callable<Integer> {
         Map<String, Object> client = connection.clientConfig();
         TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());
         HostInfo self = new HostInfo(advertisedHost == null ? host : advertisedHost, port);
-        Properties p = StreamsApp.config(client, app.applicationId, app.threads);
+        Properties p = app.config(client);
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         if (stateDir != null) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -25,7 +25,7 @@ final class StreamsCommand implements Callable<Integer> {
         Map<String, Object> client = connection.clientConfig();
         TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());
         Foreground fg = new Foreground();
-        try (KafkaStreams streams = StreamsApp.start(client, app.applicationId, app.threads)) {
+        try (KafkaStreams streams = StreamsApp.start(client, app.config(client))) {
             System.err.println("cocostream streams: validating (application id " + app.applicationId + "); Ctrl-C stops");
             fg.awaitStop();
         } finally {

@@ -1,6 +1,9 @@
 package io.cocostream.cli;
 
+import io.cocostream.streams.BoundedRocksDb;
 import io.cocostream.streams.StreamsApp;
+import java.util.Map;
+import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /** The Kafka Streams settings of the commands that run the topology ({@code streams}, {@code serve}). */
@@ -12,4 +15,16 @@ final class StreamsOptions {
 
     @Option(names = "--threads", defaultValue = "2", description = "Stream threads (default ${DEFAULT-VALUE}).")
     int threads;
+
+    @Option(names = "--rocksdb-memory-mb", defaultValue = "${env:COCOSTREAM_ROCKSDB_MEMORY_MB:-256}",
+            description = "Off-heap memory for all state stores together, MiB (env COCOSTREAM_ROCKSDB_MEMORY_MB;"
+                    + " default ${DEFAULT-VALUE}).")
+    long rocksDbMemoryMb;
+
+    /** The Streams settings for these options. */
+    Properties config(Map<String, Object> client) {
+        Properties p = StreamsApp.config(client, applicationId, threads);
+        p.put(BoundedRocksDb.MEMORY_CONFIG, String.valueOf(rocksDbMemoryMb << 20));
+        return p;
+    }
 }

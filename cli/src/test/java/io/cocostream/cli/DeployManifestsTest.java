@@ -26,7 +26,7 @@ class DeployManifestsTest {
     /** Every environment variable the command reads (ConnectionOptions, and ingest's producer). */
     private static final Set<String> KNOWN_ENV = Set.of(ConnectionOptions.ENV_BOOTSTRAP, ConnectionOptions.ENV_REGISTRY,
             ConnectionOptions.ENV_PARTITIONS, ConnectionOptions.ENV_REPLICATION, ConnectionOptions.ENV_CONFIG,
-            "COCOSTREAM_PRODUCER");
+            "COCOSTREAM_PRODUCER", "COCOSTREAM_ROCKSDB_MEMORY_MB");
 
     static List<Path> manifests() throws IOException {
         try (Stream<Path> s = Files.list(K8S)) {

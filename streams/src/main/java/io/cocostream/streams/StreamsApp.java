@@ -26,6 +26,8 @@ public final class StreamsApp {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.class);
         // The categories' global store too: a category that cannot be stored is a dead letter, not a stop.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // All stores' RocksDB memory within one bound (cocostream.rocksdb.memory.bytes, default 256 MiB).
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         // Each input topic is its own kind (and retractions name their batch or image): nothing is
         // gained by holding a task until every one of its co-partitioned topics has data.
         p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);

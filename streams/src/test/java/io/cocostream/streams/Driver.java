@@ -64,6 +64,8 @@ final class Driver implements AutoCloseable {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // The stores as the app configures them: one bounded, shared RocksDB cache.
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         driver = new TopologyTestDriver(CocoTopology.build(serde, Tolerances.DEFAULT), p);
         any = new AvroSerde<>(null, new SchemaRegistryClient(SerdeConfig.from(serde)), serde);
     }
