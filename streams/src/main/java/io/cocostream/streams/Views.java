@@ -93,11 +93,12 @@ final class Views implements Processor<Long, Out, Long, Out> {
 
     /** Sets one kind's part of the image view (a new view if it is the image's first part). */
     private void updateImage(Record<Long, Out> r, long imageId, Image image, String kind, String batch, List<?> part) {
-        ImageView old = images.get(imageId);
-        ImageView v = old == null
-                ? ImageView.newBuilder().setImageId(imageId).setUpdatedAt(now()).build()
-                : ImageView.newBuilder(old).build();
-        List<Long> before = old == null || !old.getBatches().containsKey(kind) ? List.of() : ids(kind, old);
+        // The stored view is a fresh copy from the store: updated in place (a builder would deep-copy every mask).
+        ImageView v = images.get(imageId);
+        List<Long> before = v == null || !v.getBatches().containsKey(kind) ? List.of() : ids(kind, v);
+        if (v == null) {
+            v = ImageView.newBuilder().setImageId(imageId).setUpdatedAt(now()).build();
+        }
         if (image != null) {
             v.setImage(image);
         }
@@ -182,9 +183,10 @@ final class Views implements Processor<Long, Out, Long, Out> {
         if (v == null) {
             return;
         }
-        Map<String, String> batches = new HashMap<>(v.getBatches());
+        Map<String, String> delivered = v.getBatches();
+        Map<String, String> batches = new HashMap<>(delivered);
         List<KeyValue<String, List<Long>>> removed = new ArrayList<>();
-        for (Map.Entry<String, String> part : v.getBatches().entrySet()) {
+        for (Map.Entry<String, String> part : delivered.entrySet()) {
             if (matches(batch, part.getValue())) {
                 removed.add(KeyValue.pair(part.getKey(), ids(part.getKey(), v)));
                 batches.remove(part.getKey());
@@ -197,16 +199,18 @@ final class Views implements Processor<Long, Out, Long, Out> {
             images.delete(imageId);
             emit(r, Topics.IMAGE_VIEW, imageId, null);
         } else {
-            ImageView kept = ImageView.newBuilder(v).setBatches(batches).setUpdatedAt(now()).build();
+            // The stored view is a fresh copy from the store: updated in place.
+            v.setBatches(batches);
+            v.setUpdatedAt(now());
             for (KeyValue<String, List<Long>> part : removed) {
-                setPart(kept, part.key, List.of());
+                setPart(v, part.key, List.of());
             }
-            images.put(imageId, kept);
-            emit(r, Topics.IMAGE_VIEW, imageId, kept);
+            images.put(imageId, v);
+            emit(r, Topics.IMAGE_VIEW, imageId, v);
         }
         for (KeyValue<String, List<Long>> part : removed) {
             if (!part.key.equals(INSTANCES)) {
-                refs(r, part.key, imageId, v.getBatches().get(part.key), part.value, List.of());
+                refs(r, part.key, imageId, delivered.get(part.key), part.value, List.of());
             }
         }
     }
