@@ -473,38 +473,46 @@ public final class Masks {
 
     /** Union of two canonical masks' foreground intervals, written as runs summing to target. */
     private static int unionIntervals(int[] ac, int ma, int[] bc, int mb, long target, int[] out) {
-        int ia = 0;
-        int ib = 0;
-        long pa = 0;
-        long pb = 0;
+        // Each mask's current interval [s, e); an exhausted mask's start is past everything.
+        final long none = Long.MAX_VALUE;
+        long sa = ma >= 2 ? ac[0] : none;
+        long ea = ma >= 2 ? sa + ac[1] : none;
+        long sb = mb >= 2 ? bc[0] : none;
+        long eb = mb >= 2 ? sb + bc[1] : none;
+        int ia = 2;
+        int ib = 2;
         int m = 0;
         long end = 0;
         long cs = -1;
         long ce = -1;
-        while (true) {
-            boolean hasA = ia + 1 < ma;
-            boolean hasB = ib + 1 < mb;
-            if (!hasA && !hasB) {
-                break;
-            }
+        while (sa != none || sb != none) {
             long start;
             long stop;
-            if (hasA && (!hasB || pa + ac[ia] <= pb + bc[ib])) {
-                start = pa + ac[ia];
-                stop = start + ac[ia + 1];
-                pa = stop;
-                ia += 2;
+            if (sa <= sb) {
+                start = sa;
+                stop = ea;
+                if (ia + 1 < ma) {
+                    sa = ea + ac[ia];
+                    ea = sa + ac[ia + 1];
+                    ia += 2;
+                } else {
+                    sa = none;
+                }
             } else {
-                start = pb + bc[ib];
-                stop = start + bc[ib + 1];
-                pb = stop;
-                ib += 2;
-            }
-            if (stop == start) {
-                continue;
+                start = sb;
+                stop = eb;
+                if (ib + 1 < mb) {
+                    sb = eb + bc[ib];
+                    eb = sb + bc[ib + 1];
+                    ib += 2;
+                } else {
+                    sb = none;
+                }
             }
             if (ce >= start) {
-                ce = Math.max(ce, stop);
+                if (stop > ce) {
+                    ce = stop;
+                }
             } else {
                 if (ce >= 0) {
                     out[m++] = (int) (cs - end);
