@@ -62,12 +62,9 @@ final class Views implements Processor<Long, Out, Long, Out> {
         switch (part.kind()) {
             case INSTANCES -> {
                 InstanceView v = (InstanceView) part.value();
-                InstanceView old = instances.get(v.getImageId());
                 instances.put(v.getImageId(), v);
                 emit(r, Topics.INSTANCES_VIEW, v.getImageId(), v);
                 updateImage(r, v.getImageId(), v.getImage(), INSTANCES, batch(v.getProvenance()), v.getAnnotations());
-                refs(r, INSTANCES, v.getImageId(), batch(v.getProvenance()), old == null ? List.of() : ids(old.getAnnotations()),
-                        ids(v.getAnnotations()));
             }
             case STUFF -> {
                 InstanceView v = (InstanceView) part.value();
@@ -109,9 +106,8 @@ final class Views implements Processor<Long, Out, Long, Out> {
         v.setUpdatedAt(now());
         images.put(imageId, v);
         emit(r, Topics.IMAGE_VIEW, imageId, v);
-        if (!kind.equals(INSTANCES)) {
-            refs(r, kind, imageId, batch, before, ids(kind, v));
-        }
+        // The image view holds every kind's ids (the instances view's too): it alone says which changed.
+        refs(r, kind, imageId, batch, before, ids(kind, v));
     }
 
     @SuppressWarnings("unchecked")
@@ -172,7 +168,6 @@ final class Views implements Processor<Long, Out, Long, Out> {
         if (iv != null && matches(batch, batch(iv.getProvenance()))) {
             instances.delete(imageId);
             emit(r, Topics.INSTANCES_VIEW, imageId, null);
-            refs(r, INSTANCES, imageId, batch(iv.getProvenance()), ids(iv.getAnnotations()), List.of());
         }
         PanopticView pv = panoptic.get(imageId);
         if (pv != null && matches(batch, batch(pv.getProvenance()))) {
@@ -209,9 +204,7 @@ final class Views implements Processor<Long, Out, Long, Out> {
             emit(r, Topics.IMAGE_VIEW, imageId, v);
         }
         for (KeyValue<String, List<Long>> part : removed) {
-            if (!part.key.equals(INSTANCES)) {
-                refs(r, part.key, imageId, delivered.get(part.key), part.value, List.of());
-            }
+            refs(r, part.key, imageId, delivered.get(part.key), part.value, List.of());
         }
     }
 
