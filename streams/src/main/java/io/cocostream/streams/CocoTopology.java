@@ -54,11 +54,9 @@ import org.apache.kafka.streams.state.Stores;
 public final class CocoTopology {
     /** The global store of categories, keyed {@code <kind>/<id>} like their topic. */
     public static final String CATEGORIES_STORE = "categories-store";
-    /** Image id to {@code InstanceView}. */
-    public static final String INSTANCES_VIEW_STORE = "instances-view-store";
     /** Image id to {@code PanopticView}. */
     public static final String PANOPTIC_VIEW_STORE = "panoptic-view-store";
-    /** Image id to {@code ImageView}. */
+    /** Image id to {@code ImageView}; its instances part is also what the instances view publishes. */
     public static final String IMAGE_VIEW_STORE = "image-view-store";
     /** {@code <kind>/<annotation id>} to the {@code AnnotationRef} of the image that holds it. */
     public static final String ANNOTATION_IDS_STORE = "annotation-ids-store";
@@ -117,14 +115,12 @@ public final class CocoTopology {
             parts = parts.merge(routed.get("route-" + kind + "-parts"), Named.as("merge-parts-" + kind));
         }
 
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INSTANCES_VIEW_STORE), Serdes.Long(),
-                new AvroSerde<>(InstanceView.class, client, serdeConfig)));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PANOPTIC_VIEW_STORE), Serdes.Long(),
                 new AvroSerde<>(PanopticView.class, client, serdeConfig)));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IMAGE_VIEW_STORE), Serdes.Long(),
                 new AvroSerde<>(ImageView.class, client, serdeConfig)));
         Map<String, KStream<Long, Out>> views = parts
-                .process(Views::new, Named.as("views"), INSTANCES_VIEW_STORE, PANOPTIC_VIEW_STORE, IMAGE_VIEW_STORE)
+                .process(Views::new, Named.as("views"), PANOPTIC_VIEW_STORE, IMAGE_VIEW_STORE)
                 .split(Named.as("route-views-"))
                 .branch((k, v) -> v instanceof Out.Ref, Branched.as("refs"))
                 .defaultBranch(Branched.as("changes"));

@@ -28,10 +28,12 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the three views of each image (instances, panoptic, the joined image view) and publishes
- * every change. A part replaces that kind's earlier part of the image (re-delivery); a retraction
- * removes the parts it names, and a view left empty becomes a tombstone. Annotation ids entering
- * or leaving a view go on as {@link Out.Ref} for the cross-image id check.
+ * Keeps the views of each image and publishes every change: the joined image view (stored; its
+ * instances part is the instances view's content, so that view needs no store of its own), the
+ * instances view and the panoptic view (stored). A part replaces that kind's earlier part of the
+ * image (re-delivery); a retraction removes the parts it names, and a view left empty becomes a
+ * tombstone. Annotation ids entering or leaving a view go on as {@link Out.Ref} for the
+ * cross-image id check.
  */
 final class Views implements Processor<Long, Out, Long, Out> {
     static final String INSTANCES = "instances";
@@ -42,14 +44,12 @@ final class Views implements Processor<Long, Out, Long, Out> {
     static final String RETRACTION = "retraction";
 
     private ProcessorContext<Long, Out> context;
-    private KeyValueStore<Long, InstanceView> instances;
     private KeyValueStore<Long, PanopticView> panoptic;
     private KeyValueStore<Long, ImageView> images;
 
     @Override
     public void init(ProcessorContext<Long, Out> context) {
         this.context = context;
-        this.instances = context.getStateStore(CocoTopology.INSTANCES_VIEW_STORE);
         this.panoptic = context.getStateStore(CocoTopology.PANOPTIC_VIEW_STORE);
         this.images = context.getStateStore(CocoTopology.IMAGE_VIEW_STORE);
     }
@@ -62,7 +62,6 @@ final class Views implements Processor<Long, Out, Long, Out> {
         switch (part.kind()) {
             case INSTANCES -> {
                 InstanceView v = (InstanceView) part.value();
-                instances.put(v.getImageId(), v);
                 emit(r, Topics.INSTANCES_VIEW, v.getImageId(), v);
                 updateImage(r, v.getImageId(), v.getImage(), INSTANCES, batch(v.getProvenance()), v.getAnnotations());
             }
@@ -147,7 +146,6 @@ final class Views implements Processor<Long, Out, Long, Out> {
         }
         // A batch retraction reaches every partition: this task scans its own images.
         Set<Long> keys = new HashSet<>();
-        collect(keys, instances);
         collect(keys, panoptic);
         collect(keys, images);
         for (long id : keys) {
@@ -164,11 +162,6 @@ final class Views implements Processor<Long, Out, Long, Out> {
     }
 
     private void retractImage(Record<Long, Out> r, long imageId, String batch) {
-        InstanceView iv = instances.get(imageId);
-        if (iv != null && matches(batch, batch(iv.getProvenance()))) {
-            instances.delete(imageId);
-            emit(r, Topics.INSTANCES_VIEW, imageId, null);
-        }
         PanopticView pv = panoptic.get(imageId);
         if (pv != null && matches(batch, batch(pv.getProvenance()))) {
             panoptic.delete(imageId);
@@ -204,6 +197,9 @@ final class Views implements Processor<Long, Out, Long, Out> {
             emit(r, Topics.IMAGE_VIEW, imageId, v);
         }
         for (KeyValue<String, List<Long>> part : removed) {
+            if (part.key.equals(INSTANCES)) {
+                emit(r, Topics.INSTANCES_VIEW, imageId, null);
+            }
             refs(r, part.key, imageId, delivered.get(part.key), part.value, List.of());
         }
     }

@@ -205,7 +205,7 @@ class ViewsTopologyTest {
     @Test
     void everyNewProcessorStoreAndRepartitionTopicIsNamed() {
         String t = CocoTopology.build(d.serde, io.cocostream.streams.rules.Tolerances.DEFAULT).describe().toString();
-        for (String name : List.of("views", CocoTopology.INSTANCES_VIEW_STORE, CocoTopology.PANOPTIC_VIEW_STORE,
+        for (String name : List.of("views", CocoTopology.PANOPTIC_VIEW_STORE,
                 CocoTopology.IMAGE_VIEW_STORE, CocoTopology.ANNOTATION_IDS_STORE, "annotation-ids-repartition",
                 "check-annotation-ids", "image-view-sink", "retractions-source")) {
             assertTrue(t.contains(name), name + " in " + t);

@@ -10,7 +10,6 @@ import io.cocostream.schemas.avro.Caption;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.ImageView;
-import io.cocostream.schemas.avro.InstanceView;
 import io.cocostream.schemas.avro.KeypointAnnotation;
 import io.cocostream.schemas.avro.PanopticView;
 import io.cocostream.schemas.avro.ValidatedAnnotation;
@@ -52,9 +51,8 @@ public final class StoreSource implements CocoApi.Source {
     /** The store a kind's images are kept in. */
     public static String storeOf(String kind) {
         return switch (kind) {
-            case "instances" -> CocoTopology.INSTANCES_VIEW_STORE;
             case "panoptic" -> CocoTopology.PANOPTIC_VIEW_STORE;
-            case "stuff", "person_keypoints", "captions" -> CocoTopology.IMAGE_VIEW_STORE;
+            case "instances", "stuff", "person_keypoints", "captions" -> CocoTopology.IMAGE_VIEW_STORE;
             default -> throw new IllegalArgumentException("no COCO API for kind '" + kind
                     + "': one of instances, person_keypoints, captions, panoptic, stuff");
         };
@@ -114,13 +112,6 @@ public final class StoreSource implements CocoApi.Source {
     /** One kind's part of a view as COCO JSON; null when the view does not hold that kind. */
     public static CocoApi.Entry entry(String kind, SpecificRecord view) {
         try {
-            if (view instanceof InstanceView v && kind.equals("instances")) {
-                List<JsonNode> anns = new ArrayList<>();
-                for (ValidatedAnnotation a : v.getAnnotations()) {
-                    anns.add(tree(g -> CocoJson.annotation(g, v.getImageId(), a)));
-                }
-                return new CocoApi.Entry(v.getImageId(), image(v.getImageId(), v.getImage()), anns);
-            }
             if (view instanceof PanopticView v && kind.equals("panoptic")) {
                 List<JsonNode> anns = new ArrayList<>();
                 for (ValidatedAnnotation s : v.getAnnotations()) {
@@ -133,6 +124,11 @@ public final class StoreSource implements CocoApi.Source {
             if (view instanceof ImageView v && v.getBatches().containsKey(kind)) {
                 List<JsonNode> anns = new ArrayList<>();
                 switch (kind) {
+                    case "instances" -> {
+                        for (ValidatedAnnotation a : v.getInstances()) {
+                            anns.add(tree(g -> CocoJson.annotation(g, v.getImageId(), a)));
+                        }
+                    }
                     case "stuff" -> {
                         for (ValidatedAnnotation a : v.getStuff()) {
                             anns.add(tree(g -> CocoJson.annotation(g, v.getImageId(), a)));
