@@ -1,21 +1,19 @@
 package io.cocostream.cli;
 
 import io.cocostream.embedded.EmbeddedStack;
+import io.cocostream.ingest.DecodingPublisher;
 import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KafkaPublisher;
 import io.cocostream.ingest.Kind;
-import io.cocostream.ingest.Publisher;
 import io.cocostream.ingest.Synth;
 import io.cocostream.mask.MaskScratch;
 import io.cocostream.mask.Masks;
 import io.cocostream.mask.Rle;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.Topics;
-import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.InstanceAnnotation;
 import io.cocostream.schemas.avro.InstancesEvent;
-import io.cocostream.schemas.avro.PartitionRange;
 import io.cocostream.schemas.avro.RleMask;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroDeserializer;
@@ -23,9 +21,7 @@ import io.cocostream.schemas.serde.AvroSerializer;
 import io.cocostream.streams.StreamsApp;
 import io.cocostream.streams.rules.EventValidator;
 import io.cocostream.streams.rules.Tolerances;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,9 +35,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.avro.Schema;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -265,7 +258,7 @@ final class ValidationBench {
     }
 
     /** Keeps the instances events ingest would publish. */
-    private static final class Collect implements Publisher {
+    private static final class Collect extends DecodingPublisher {
         private final List<InstancesEvent> events;
 
         Collect(List<InstancesEvent> events) {
@@ -273,38 +266,10 @@ final class ValidationBench {
         }
 
         @Override
-        public Optional<BatchManifest> lastManifest(String batchId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void send(String topic, Object key, SpecificRecord value) {
-            // categories and manifests are not needed
-        }
-
-        @Override
-        public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
-            try {
-                events.add((InstancesEvent) new SpecificDatumReader<SpecificRecord>(schema)
-                        .read(null, DecoderFactory.get().binaryDecoder(body, null)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+        protected void accept(String topic, Object key, SpecificRecord value) {
+            if (value instanceof InstancesEvent e) {
+                events.add(e);
             }
-        }
-
-        @Override
-        public void commit(BatchManifest manifest) {
-            // nothing to commit
-        }
-
-        @Override
-        public List<PartitionRange> ranges() {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
-            // nothing held
         }
     }
 }

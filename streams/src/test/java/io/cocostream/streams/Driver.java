@@ -2,30 +2,22 @@ package io.cocostream.streams;
 
 import io.cocostream.embedded.registry.EmbeddedSchemaRegistry;
 import io.cocostream.embedded.registry.SchemaLog;
+import io.cocostream.ingest.DecodingPublisher;
 import io.cocostream.ingest.Ingest;
-import io.cocostream.ingest.Publisher;
 import io.cocostream.schemas.Topics;
-import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.Category;
-import io.cocostream.schemas.avro.PartitionRange;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
 import io.cocostream.streams.rules.Tolerances;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import org.apache.avro.Schema;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
@@ -114,40 +106,10 @@ final class Driver implements AutoCloseable {
     }
 
     /** A publisher whose transactions commit at once into the driver. */
-    private final class Pipe implements Publisher {
+    private final class Pipe extends DecodingPublisher {
         @Override
-        public Optional<BatchManifest> lastManifest(String batchId) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void send(String topic, Object key, SpecificRecord value) {
+        protected void accept(String topic, Object key, SpecificRecord value) {
             pipe(topic, key, value);
-        }
-
-        @Override
-        public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
-            try {
-                pipe(topic, key, new SpecificDatumReader<SpecificRecord>(schema)
-                        .read(null, DecoderFactory.get().binaryDecoder(body, null)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void commit(BatchManifest manifest) {
-            pipe(Topics.BATCHES, manifest.getBatchId(), manifest);
-        }
-
-        @Override
-        public List<PartitionRange> ranges() {
-            return new ArrayList<>();
-        }
-
-        @Override
-        public void close() {
-            // nothing buffered
         }
     }
 

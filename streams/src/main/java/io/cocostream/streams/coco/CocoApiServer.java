@@ -110,7 +110,7 @@ public final class CocoApiServer implements AutoCloseable {
     }
 
     private Object answer(String path, String kind, Map<String, String> q) {
-        StoreSource.storeOf(kind);
+        StoreSource.storeOf(kind); // refuses an unknown kind (400) before any store is touched
         return switch (path) {
             case "/coco/getImgIds" -> api.getImgIds(kind, longs(q, "imgIds"), longs(q, "catIds"));
             case "/coco/getAnnIds" -> api.getAnnIds(kind, longs(q, "imgIds"), longs(q, "catIds"),

@@ -1,32 +1,25 @@
 package io.cocostream.streams.rules;
 
+import io.cocostream.ingest.DecodingPublisher;
 import io.cocostream.ingest.Ingest;
-import io.cocostream.ingest.Publisher;
 import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
-import io.cocostream.schemas.avro.PanopticEvent;
-import io.cocostream.schemas.avro.PartitionRange;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import org.apache.avro.Schema;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -35,7 +28,7 @@ import org.apache.avro.specific.SpecificRecord;
  * validated instead; records ingest refuses become {@code format} errors with their location.
  * Results files are only format-checked.
  */
-public final class OfflineCheck implements Publisher {
+public final class OfflineCheck extends DecodingPublisher {
     /** Rules keep scratch buffers: one validator per worker thread. */
     private final ThreadLocal<EventValidator> validator;
     private final ExecutorService workers;
@@ -78,33 +71,17 @@ public final class OfflineCheck implements Publisher {
     }
 
     @Override
-    public Optional<BatchManifest> lastManifest(String batchId) {
-        return Optional.empty();
-    }
-
-    @Override
-    public void send(String topic, Object key, SpecificRecord value) {
+    protected void accept(String topic, Object key, SpecificRecord value) {
         if (value instanceof Category c) {
             categories.put(c.getId(), c);
             KeypointRules.checkCategory(c).forEach(this::emit);
-        } else if (value instanceof PanopticEvent e) {
-            submit(e);
         } else if (value instanceof DeadLetter d) {
             emit(ValidationAlert.newBuilder().setRule("format").setSeverity(Severity.ERROR)
                     .setMessage(d.getReason()).setActual(d.getRaw()).setKind("")
                     .setDetectedAt(Instant.now()).build());
+        } else if (!(value instanceof BatchManifest)) {
+            submit(value);
         }
-    }
-
-    @Override
-    public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
-        SpecificRecord event;
-        try {
-            event = new SpecificDatumReader<SpecificRecord>(schema).read(null, DecoderFactory.get().binaryDecoder(body, null));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        submit(event);
     }
 
     private void submit(SpecificRecord event) {
@@ -135,16 +112,6 @@ public final class OfflineCheck implements Publisher {
             .setProvenance(io.cocostream.schemas.avro.Provenance.newBuilder().setBatchId("").setSourceFile("")
                     .setProducer("").setIngestTime(Instant.EPOCH).build())
             .build();
-
-    @Override
-    public void commit(BatchManifest manifest) {
-        // nothing is published
-    }
-
-    @Override
-    public List<PartitionRange> ranges() {
-        return List.of();
-    }
 
     @Override
     public void close() {
