@@ -2,19 +2,13 @@ package io.cocostream.ingest;
 
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchManifest;
-import io.cocostream.schemas.avro.PartitionRange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import org.apache.avro.Schema;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 
 /** A transactional publisher in memory: what a read_committed consumer would see, and crashes on demand. */
-final class MemoryPublisher implements Publisher {
+final class MemoryPublisher extends DecodingPublisher {
     /** One published record. */
     record Sent(String topic, Object key, SpecificRecord value) {}
 
@@ -48,19 +42,8 @@ final class MemoryPublisher implements Publisher {
     }
 
     @Override
-    public void send(String topic, Object key, SpecificRecord value) {
+    protected void accept(String topic, Object key, SpecificRecord value) {
         open.add(new Sent(topic, key, value));
-    }
-
-    @Override
-    public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
-        try {
-            SpecificRecord value = new SpecificDatumReader<SpecificRecord>(schema)
-                    .read(null, DecoderFactory.get().binaryDecoder(body, null));
-            send(topic, key, value);
-        } catch (IOException e) {
-            throw new UncheckedIOException("not valid Avro for " + schema.getFullName(), e);
-        }
     }
 
     @Override
@@ -68,14 +51,9 @@ final class MemoryPublisher implements Publisher {
         if (commitsLeftBeforeCrash-- == 0) {
             throw new IllegalStateException("simulated crash before commit");
         }
-        send(Topics.BATCHES, manifest.getBatchId(), manifest);
+        accept(Topics.BATCHES, manifest.getBatchId(), manifest);
         log.committed.addAll(open);
         open.clear();
-    }
-
-    @Override
-    public List<PartitionRange> ranges() {
-        return List.of();
     }
 
     @Override
