@@ -10,6 +10,7 @@ import io.cocostream.schemas.avro.InstanceView;
 import io.cocostream.schemas.avro.InstancesEvent;
 import io.cocostream.schemas.avro.PanopticEvent;
 import io.cocostream.schemas.avro.PanopticView;
+import io.cocostream.schemas.avro.PersonKeypointsEvent;
 import io.cocostream.schemas.avro.StuffEvent;
 import io.cocostream.schemas.avro.ValidatedAnnotation;
 import io.cocostream.schemas.avro.ValidationAlert;
@@ -17,6 +18,7 @@ import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
 import io.cocostream.streams.rules.EventValidator;
+import io.cocostream.streams.rules.KeypointRules;
 import io.cocostream.streams.rules.Tolerances;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,6 +186,7 @@ public final class CocoTopology {
         private ProcessorContext<Long, Out> context;
         private KeyValueStore<String, Category> categories;
         private KeyValueStore<String, ValidationAlert> pending;
+        private final Map<Integer, Category> skeletonsChecked = new java.util.HashMap<>();
 
         Validate(String kind, Tolerances tol, String pendingStore) {
             this.kind = kind;
@@ -213,6 +216,9 @@ public final class CocoTopology {
                     context.forward(r.withValue(new Out.Alert(a)));
                 }
             }
+            if (r.value() instanceof PersonKeypointsEvent e) {
+                checkSkeletons(r, e);
+            }
             SpecificRecord part = switch (kind) {
                 case Views.INSTANCES -> {
                     InstancesEvent e = (InstancesEvent) r.value();
@@ -228,6 +234,24 @@ public final class CocoTopology {
             };
             if (part != null) {
                 context.forward(r.withValue(new Out.Part(kind, part)));
+            }
+        }
+
+        /**
+         * A keypoint category's skeleton is checked when an event first uses it (and again when the
+         * category changes): categories come from a global store, which cannot forward alerts.
+         */
+        private void checkSkeletons(Record<Long, SpecificRecord> r, PersonKeypointsEvent e) {
+            for (io.cocostream.schemas.avro.KeypointAnnotation a : e.getAnnotations()) {
+                Category c = category(a.getCategoryId());
+                if (c != null && !c.equals(skeletonsChecked.put(c.getId(), c))) {
+                    for (ValidationAlert alert : KeypointRules.checkCategory(c)) {
+                        alert.setImageId(e.getImageId());
+                        alert.setBatchId(e.getProvenance().getBatchId());
+                        alert.setSourceFile(e.getProvenance().getSourceFile());
+                        context.forward(r.withValue(new Out.Alert(alert)));
+                    }
+                }
             }
         }
 
