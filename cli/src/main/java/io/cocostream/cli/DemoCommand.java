@@ -88,8 +88,10 @@ final class DemoCommand implements Callable<Integer> {
             int apiPort = portOrFree(port);
             Properties streamsConfig = StreamsApp.config(client, "cocostream-demo", 1);
             streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + apiPort);
-            // The broker is temporary: so is the topology's state.
-            Path stateDir = Files.createTempDirectory("cocostream-demo-streams");
+            // The broker is temporary: so is the topology's state (under data/, not the OS's temp
+            // folder, which Kafka Streams warns may be cleaned under it).
+            Files.createDirectories(Path.of("data"));
+            Path stateDir = Files.createTempDirectory(Path.of("data"), "demo-streams-");
             streamsConfig.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             KafkaStreams app = StreamsApp.start(client, streamsConfig);
             CocoApiServer api = CocoApiServer.start(app, new HostInfo("127.0.0.1", apiPort), "127.0.0.1", apiPort);

@@ -29,6 +29,8 @@ import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -91,7 +93,11 @@ public final class CocoTopology {
         // Each event topic has its own type: read into whichever generated class the writer's schema names.
         AvroSerde<SpecificRecord> anySerde = new AvroSerde<>(null, client, serdeConfig);
 
-        StreamsBuilder b = new StreamsBuilder();
+        // The builder's own StreamsConfig only names the topology; given the global handler flag the
+        // app sets (StreamsApp), so that building does not warn that it is off.
+        StreamsBuilder b = new StreamsBuilder(new TopologyConfig(new StreamsConfig(Map.of(
+                StreamsConfig.APPLICATION_ID_CONFIG, "cocostream", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true))));
         b.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(CATEGORIES_STORE), Serdes.String(), categorySerde)
                         .withLoggingDisabled(),
