@@ -28,9 +28,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the views of each image and publishes every change: the joined image view (stored; its
- * instances part is the instances view's content, so that view needs no store of its own), the
- * instances view and the panoptic view (stored). A part replaces that kind's earlier part of the
+ * Keeps the views of each image and publishes every change: the joined image view (stored), the
+ * instances view (published only: its content is the image view's instances part) and the panoptic
+ * view (stored). A part replaces that kind's earlier part of the
  * image (re-delivery); a retraction removes the parts it names, and a view left empty becomes a
  * tombstone. Annotation ids entering or leaving a view go on as {@link Out.Ref} for the
  * cross-image id check.
