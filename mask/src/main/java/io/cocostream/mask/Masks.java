@@ -122,41 +122,45 @@ public final class Masks {
         int h = r.h();
         int[] cnts = r.countsView();
         int m = (cnts.length / 2) * 2;
-        int xs = r.w();
+        int xs = -1;
         int ys = h;
         int xe = 0;
         int ye = 0;
+        // The column x spans pixels [top, top + h): runs are walked in order, so x only moves forward.
+        int x = 0;
+        int top = 0;
         int cc = 0;
-        int xp = 0;
-        boolean any = false;
         for (int j = 0; j < m; j += 2) {
             cc += cnts[j];
             int run = cnts[j + 1];
             if (run == 0) {
                 continue;
             }
-            any = true;
-            int y = cc % h;
-            int x = cc / h;
-            xp = x;
-            xs = Math.min(xs, x);
-            xe = Math.max(xe, x);
-            ys = Math.min(ys, y);
-            ye = Math.max(ye, y);
+            if (cc - top >= h) {
+                // Most masks have a run in every column they span: the next column, without dividing.
+                x = cc - top < 2 * h ? x + 1 : cc / h;
+                top = x * h;
+            }
+            if (xs < 0) {
+                xs = x;
+            }
+            int xp = x;
+            ys = Math.min(ys, cc - top);
             cc += run;
-            int t = cc - 1;
-            y = t % h;
-            x = t / h;
+            int last = cc - 1;
+            if (last - top >= h) {
+                x = last - top < 2 * h ? x + 1 : last / h;
+                top = x * h;
+            }
+            xe = x;
             if (xp < x) {
                 ys = 0;
                 ye = h - 1;
+            } else {
+                ye = Math.max(ye, last - top);
             }
-            xs = Math.min(xs, x);
-            xe = Math.max(xe, x);
-            ys = Math.min(ys, y);
-            ye = Math.max(ye, y);
         }
-        if (!any) {
+        if (xs < 0) {
             out[off] = out[off + 1] = out[off + 2] = out[off + 3] = 0;
             return;
         }
@@ -199,13 +203,14 @@ public final class Masks {
             throw new IllegalArgumentException("polygon boundary has " + steps
                     + " upsampled steps, over the limit of " + s.maxPolySteps);
         }
-        // Walk the upsampled boundary (no point arrays), keeping the y-boundary crossings in s.
+        // Visit the upsampled boundary edge by edge without materializing its points: on each edge,
+        // jump straight to the pixel columns it crosses; between edges, compare the shared vertex's
+        // two roundings as C's point list does. Crossings go to s.
         s.crossings = 0;
         s.xmin = Integer.MAX_VALUE;
         s.xmax = Integer.MIN_VALUE;
         int pu = 0;
         int pv = 0;
-        boolean first = true;
         for (int j = 0; j < k; j++) {
             int j1 = j + 1 == k ? 0 : j + 1;
             int xs = up(xy[2 * j]);
@@ -214,7 +219,8 @@ public final class Masks {
             int ye = up(xy[2 * j1 + 1]);
             int dx = Math.abs(xe - xs);
             int dy = Math.abs(ys - ye);
-            boolean flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
+            boolean alongX = dx >= dy;
+            boolean flip = alongX ? xs > xe : ys > ye;
             if (flip) {
                 int t = xs;
                 xs = xe;
@@ -223,49 +229,26 @@ public final class Masks {
                 ys = ye;
                 ye = t;
             }
-            boolean alongX = dx >= dy;
             int len = alongX ? dx : dy;
             // dx = dy = 0 is a repeated vertex: C divides 0/0 there, but its one point never starts a crossing.
             double slope = len == 0 ? 0 : alongX ? (double) (ye - ys) / dx : (double) (xe - xs) / dy;
-            if (alongX && len > 0) {
-                // u moves by one each step: only a step whose lower u is 5x+2 can cross a pixel centre
-                // column, so visit those (every fifth) and the edge's first and last points.
-                int t0 = flip ? len : 0;
-                int u0 = t0 + xs;
-                int v0 = (int) (ys + slope * t0 + .5);
-                if (!first && u0 != pu) {
-                    cross(s, u0, pu, v0, pv, h, w);
-                }
-                int firstD = 1 + Math.floorMod((flip ? xs + len - 3 : 2 - xs), 5);
-                for (int d = firstD; d <= len; d += 5) {
-                    int t = flip ? len - d : d;
-                    int tPrev = flip ? t + 1 : t - 1;
-                    cross(s, t + xs, tPrev + xs, (int) (ys + slope * t + .5), (int) (ys + slope * tPrev + .5), h, w);
-                }
-                int tl = flip ? 0 : len;
-                pu = tl + xs;
-                pv = (int) (ys + slope * tl + .5);
-                first = false;
-                continue;
+            // C walks each edge from vertex j to j1: from t = len back to 0 when it swapped them.
+            int tFirst = flip ? len : 0;
+            int tLast = len - tFirst;
+            int uFirst = alongX ? xs + tFirst : (int) (xs + slope * tFirst + .5);
+            int vFirst = alongX ? (int) (ys + slope * tFirst + .5) : ys + tFirst;
+            if (j > 0 && uFirst != pu) {
+                cross(s, uFirst, pu, vFirst, pv, h, w);
             }
-            for (int d = 0; d <= len; d++) {
-                int t = flip ? len - d : d;
-                int u;
-                int v;
+            if (len > 0) {
                 if (alongX) {
-                    u = t + xs;
-                    v = (int) (ys + slope * t + .5);
-                } else {
-                    v = t + ys;
-                    u = (int) (xs + slope * t + .5);
+                    crossAlongX(s, xs, ys, len, slope, h, w);
+                } else if (xs != xe) {
+                    crossAlongY(s, xs, ys, len, slope, h, w);
                 }
-                if (!first && u != pu) {
-                    cross(s, u, pu, v, pv, h, w);
-                }
-                first = false;
-                pu = u;
-                pv = v;
             }
+            pu = alongX ? xs + tLast : (int) (xs + slope * tLast + .5);
+            pv = alongX ? (int) (ys + slope * tLast + .5) : ys + tLast;
         }
         int n = s.crossings;
         int[] a = sortCrossings(s.a, s.b, n, s.xmin, s.xmax, s);
@@ -315,6 +298,90 @@ public final class Masks {
         s.crossings = n + 1;
         s.xmin = Math.min(s.xmin, x);
         s.xmax = Math.max(s.xmax, x);
+    }
+
+    /**
+     * The crossings inside an x-major edge (u = xs + t, v = round(ys + slope·t), t in [0, len]):
+     * the step from t to t+1 crosses column x when xs + t = 5x+2; v is monotone, so its lower end
+     * is at t or t+1 by the slope's sign.
+     */
+    private static void crossAlongX(MaskScratch s, int xs, int ys, int len, double slope, int h, int w) {
+        int from = Math.max(0, -Math.floorDiv(-(xs - 2), 5));
+        int to = Math.min(w - 1, Math.floorDiv(xs + len - 3, 5));
+        if (from > to) {
+            return;
+        }
+        int n = s.crossings;
+        int[] a = s.a = MaskScratch.grow(s.a, n + to - from + 2);
+        int[] b = s.b = MaskScratch.grow(s.b, n + to - from + 2);
+        int lower = slope >= 0 ? 0 : 1;
+        for (int x = from; x <= to; x++) {
+            int t = 5 * x + 2 - xs + lower;
+            int vmin = (int) (ys + slope * t + .5) - 2;
+            b[n] = x;
+            a[n++] = x * h + (vmin <= 0 ? 0 : Math.min(h, (vmin + 4) / 5));
+        }
+        s.crossings = n;
+        s.xmin = Math.min(s.xmin, from);
+        s.xmax = Math.max(s.xmax, to);
+    }
+
+    /**
+     * The crossings inside a y-major edge (v = ys + t, u = round(xs + slope·t), t in [0, len]):
+     * u is monotone, so the step where it leaves 5x+2 for its neighbour is found from the line
+     * equation and settled by evaluating u exactly as C does, instead of visiting every step.
+     */
+    private static void crossAlongY(MaskScratch s, int xs, int ys, int len, double slope, int h, int w) {
+        boolean rising = slope > 0;
+        int u0 = (int) (xs + .5);
+        int uL = (int) (xs + slope * len + .5);
+        int lo = Math.min(u0, uL);
+        int hi = Math.max(u0, uL);
+        // umin = k = 5x+2 with k in [lo, hi): x from ceil((lo-2)/5) to floor((hi-3)/5).
+        int from = Math.max(0, -Math.floorDiv(-(lo - 2), 5));
+        int to = Math.min(w - 1, Math.floorDiv(hi - 3, 5));
+        if (from > to) {
+            return;
+        }
+        int n = s.crossings;
+        int[] a = s.a = MaskScratch.grow(s.a, n + to - from + 2);
+        int[] b = s.b = MaskScratch.grow(s.b, n + to - from + 2);
+        int added = 0;
+        for (int x = from; x <= to; x++) {
+            int k = 5 * x + 2;
+            // The first t past the step: u(t) >= k+1 rising, u(t) <= k falling.
+            int t = (int) Math.ceil((k + .5 - xs) / slope);
+            t = t < 1 ? 1 : t > len ? len : t;
+            if (rising) {
+                while (t > 1 && (int) (xs + slope * (t - 1) + .5) > k) {
+                    t--;
+                }
+                while ((int) (xs + slope * t + .5) <= k) {
+                    t++;
+                }
+            } else {
+                while (t > 1 && (int) (xs + slope * (t - 1) + .5) <= k) {
+                    t--;
+                }
+                while ((int) (xs + slope * t + .5) > k) {
+                    t++;
+                }
+            }
+            // C takes u(t)-1 rising and u(t) falling as the step's column: a step that jumps past k+1
+            // (rounding at huge coordinates) does not cross x.
+            if ((int) (xs + slope * t + .5) != (rising ? k + 1 : k)) {
+                continue;
+            }
+            int vmin = ys + t - 1 - 2;
+            b[n] = x;
+            a[n++] = x * h + (vmin <= 0 ? 0 : Math.min(h, (vmin + 4) / 5));
+            added++;
+        }
+        s.crossings = n;
+        if (added > 0) {
+            s.xmin = Math.min(s.xmin, from);
+            s.xmax = Math.max(s.xmax, to);
+        }
     }
 
     /**
@@ -740,7 +807,7 @@ public final class Masks {
             // Counts are below 2^31, so their differences fit an int.
             int x = i > 2 ? cnts[i] - cnts[i - 2] : cnts[i];
             // One character holds -16..15: the common case of small deltas, without the loop.
-            if (x >= -16 && x <= 15) {
+            if ((x + 16) >>> 5 == 0) {
                 out[p++] = (byte) ((x & 0x1f) + 48);
                 continue;
             }
@@ -770,20 +837,8 @@ public final class Masks {
         // One bulk copy of the characters: a per-character charAt costs more than the decoding.
         char[] chars = s.chars = MaskScratch.grow(s.chars, len);
         str.toString().getChars(0, len, chars, 0);
-        // Checked up front, so that the decoding loop below has no per-character tests.
-        int bad = 0;
-        for (int i = 0; i < len; i++) {
-            bad |= (chars[i] - 48) & ~63;
-        }
-        if (bad != 0) {
-            for (int i = 0; i < len; i++) {
-                if (((chars[i] - 48) & ~63) != 0) {
-                    throw new IllegalArgumentException("compressed RLE string has '" + chars[i] + "' at offset " + i
-                            + ": expected characters '0' to 'o'");
-                }
-            }
-        }
         if (len > 0 && ((chars[len - 1] - 48) & 0x20) != 0) {
+            checkCharacters(chars, len);
             throw new IllegalArgumentException("compressed RLE string ends inside a number at offset " + len);
         }
         int[] cnts = s.a = MaskScratch.grow(s.a, len);
@@ -792,27 +847,40 @@ public final class Masks {
         long sum = 0;
         long area = 0;
         boolean canonical = true;
+        // Every character's value OR-ed: any outside 0..63 shows in its high bits. Checking once at
+        // the end, not per character, is what keeps this loop as fast as C's (which checks nothing).
+        int seen = 0;
         while (p < len) {
             int c = chars[p++] - 48;
-            long x = c & 0x1f;
-            int k = 1;
-            // Most numbers are one character (small deltas): no loop, no variable shift for them.
-            while ((c & 0x20) != 0) {
-                if (k == 7) {
-                    throw new IllegalArgumentException(
-                            "compressed RLE string has a number longer than 7 characters at offset " + p);
+            seen |= c;
+            long x;
+            if ((c & 0x20) == 0) {
+                // Most numbers are one character (small deltas): sign-extend its 5 bits, no loop.
+                x = ((c & 0x1f) ^ 0x10) - 0x10;
+            } else {
+                x = c & 0x1f;
+                int k = 1;
+                do {
+                    if (k == 7) {
+                        checkCharacters(chars, len);
+                        throw new IllegalArgumentException(
+                                "compressed RLE string has a number longer than 7 characters at offset " + p);
+                    }
+                    c = chars[p++] - 48;
+                    seen |= c;
+                    x |= (long) (c & 0x1f) << (5 * k);
+                    k++;
+                } while ((c & 0x20) != 0);
+                if ((c & 0x10) != 0) {
+                    x |= -1L << (5 * k);
                 }
-                c = chars[p++] - 48;
-                x |= (long) (c & 0x1f) << (5 * k);
-                k++;
-            }
-            if ((c & 0x10) != 0) {
-                x |= -1L << (5 * k);
             }
             if (m > 2) {
                 x += cnts[m - 2];
             }
-            if (x < 0 || x > Integer.MAX_VALUE) {
+            // One unsigned test for both x < 0 and x >= 2^31.
+            if (x >>> 31 != 0) {
+                checkCharacters(chars, len);
                 throw new IllegalArgumentException("compressed RLE count #" + m + " decodes to " + x
                         + " (ending at offset " + p + "): expected a count in [0, 2^31)");
             }
@@ -821,7 +889,20 @@ public final class Masks {
             cnts[m++] = (int) x;
             sum += x;
         }
+        if ((seen & ~63) != 0) {
+            checkCharacters(chars, len);
+        }
         return Rle.checked(h, w, Arrays.copyOf(cnts, m), sum, (int) area, canonical);
+    }
+
+    /** Names the first character of a compressed string outside '0'..'o': that is its error, before any it caused. */
+    private static void checkCharacters(char[] chars, int len) {
+        for (int i = 0; i < len; i++) {
+            if (((chars[i] - 48) & ~63) != 0) {
+                throw new IllegalArgumentException("compressed RLE string has '" + chars[i] + "' at offset " + i
+                        + ": expected characters '0' to 'o'");
+            }
+        }
     }
 
     /** rleFrString with a scratch of its own. */

@@ -48,6 +48,12 @@ class UntrustedInputTest {
         assertThrows(IllegalArgumentException.class, () -> Masks.frString(s, 10, 10));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1 1", "1\u00ff", "\u0130", "oooooooo\u00ff0", "`p", "0p", "10\u0100"})
+    void aBadCharacterIsNamedEvenWhereItAlsoBreaksTheNumbers(String s) {
+        refuses("expected characters '0' to 'o'", () -> Masks.frString(s, 10, 10));
+    }
+
     @Test
     void overlongNumberInCompressedString() {
         refuses("longer than 7", () -> Masks.frString("oooooooo0", 10, 10));
