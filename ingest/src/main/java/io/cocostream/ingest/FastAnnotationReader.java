@@ -6,6 +6,7 @@ import io.cocostream.mask.Masks;
 import io.cocostream.mask.Rle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -140,6 +141,494 @@ final class FastAnnotationReader {
             return null;
         }
         return encode();
+    }
+
+    // ---------------------------------------------------------------- from bytes
+
+    /** The element being read from bytes, and where. */
+    private byte[] in;
+    private int at;
+
+    /** Thrown, without a stack, where the bytes are not what the fast path reads: the tree path decides. */
+    private static final class NotFast extends Exception {
+        private static final long serialVersionUID = 1L;
+        static final NotFast INSTANCE = new NotFast();
+
+        private NotFast() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * {@link #read(JsonParser, java.util.function.LongToIntFunction, java.util.function.LongToIntFunction)}
+     * from the bytes {@code json[from, to)} of one annotation object, parsed here directly (numbers
+     * included, rounded exactly as Jackson rounds them): null for anything that is not a plain,
+     * well-formed annotation, which the tree path then reads.
+     */
+    byte[] read(byte[] json, int from, int to, java.util.function.LongToIntFunction heightOf,
+            java.util.function.LongToIntFunction widthOf) throws IOException {
+        reset();
+        in = json;
+        at = from;
+        try {
+            object();
+            if (at != to) {
+                return null;
+            }
+        } catch (NotFast | ArrayIndexOutOfBoundsException e) {
+            return null;
+        }
+        if (!ok || !valid(heightOf, widthOf)) {
+            return null;
+        }
+        return encode();
+    }
+
+    private void object() throws NotFast {
+        expect('{');
+        ws();
+        if (peek() == '}') {
+            at++;
+            return;
+        }
+        while (true) {
+            expect('"');
+            int k = at;
+            while (in[at] != '"') {
+                if (in[at] == '\\' || (in[at] & 0xff) < 0x20) {
+                    throw NotFast.INSTANCE;
+                }
+                at++;
+            }
+            int klen = at - k;
+            at++;
+            ws();
+            expect(':');
+            ws();
+            field(k, klen);
+            ws();
+            byte c = in[at++];
+            if (c == '}') {
+                return;
+            }
+            if (c != ',') {
+                throw NotFast.INSTANCE;
+            }
+            ws();
+        }
+    }
+
+    private boolean key(int k, int klen, String name) {
+        if (klen != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < klen; i++) {
+            if (in[k + i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void field(int k, int klen) throws NotFast {
+        if (key(k, klen, "id")) {
+            hasId = true;
+            id = integer();
+        } else if (key(k, klen, "image_id")) {
+            hasImage = true;
+            imageId = integer();
+        } else if (key(k, klen, "category_id")) {
+            hasCategory = true;
+            categoryId = integer();
+        } else if (key(k, klen, "iscrowd")) {
+            hasCrowd = !literalNull();
+            iscrowd = hasCrowd ? integer() : 0;
+        } else if (key(k, klen, "area")) {
+            hasArea = true;
+            area = number();
+        } else if (key(k, klen, "bbox")) {
+            ok &= !hasBbox;
+            hasBbox = true;
+            len[0] = 0;
+            bbox = numbers(bbox, len);
+            bboxLen = len[0];
+        } else if (key(k, klen, "segmentation")) {
+            ok &= !hasSeg;
+            hasSeg = true;
+            segmentation();
+        } else if (key(k, klen, "keypoints")) {
+            ok &= !hasKp;
+            hasKp = true;
+            len[0] = 0;
+            kp = numbers(kp, len);
+            kpLen = len[0];
+        } else if (key(k, klen, "num_keypoints")) {
+            hasNumKp = !literalNull();
+            numKeypoints = hasNumKp ? integer() : 0;
+        } else {
+            skip();
+        }
+    }
+
+    private void segmentation() throws NotFast {
+        if (peek() == '[') {
+            at++;
+            ws();
+            if (peek() == ']') {
+                at++;
+                return;
+            }
+            while (true) {
+                len[0] = coordCount;
+                coords = numbers(coords, len);
+                coordCount = len[0];
+                if (parts == partEnds.length) {
+                    partEnds = Arrays.copyOf(partEnds, parts * 2);
+                }
+                partEnds[parts++] = coordCount;
+                if (!more(']')) {
+                    return;
+                }
+            }
+        }
+        // An RLE object: {"size": [h, w], "counts": "..." or [...]}; any other key goes to the tree path.
+        expect('{');
+        rle = true;
+        rleH = -1;
+        rleW = -1;
+        boolean sized = false;
+        boolean counted = false;
+        ws();
+        while (true) {
+            expect('"');
+            int k = at;
+            while (in[at] != '"') {
+                at++;
+            }
+            int klen = at - k;
+            at++;
+            ws();
+            expect(':');
+            ws();
+            if (key(k, klen, "size") && !sized) {
+                sized = true;
+                expect('[');
+                ws();
+                rleH = integer();
+                ws();
+                expect(',');
+                ws();
+                rleW = integer();
+                ws();
+                expect(']');
+            } else if (key(k, klen, "counts") && !counted) {
+                counted = true;
+                if (peek() == '"') {
+                    rleString = string();
+                } else {
+                    expect('[');
+                    ws();
+                    if (peek() == ']') {
+                        at++;
+                    } else {
+                        do {
+                            long x = integer();
+                            if (rleCountLen == rleCounts.length) {
+                                rleCounts = Arrays.copyOf(rleCounts, rleCountLen * 2);
+                            }
+                            rleCounts[rleCountLen++] = x;
+                        } while (more(']'));
+                    }
+                }
+            } else {
+                throw NotFast.INSTANCE;
+            }
+            if (!more('}')) {
+                break;
+            }
+            ws();
+        }
+        ok &= sized && counted;
+    }
+
+    /** After a value in a list: true at ',' (whitespace skipped after it), false at {@code close}. */
+    private boolean more(char close) throws NotFast {
+        ws();
+        byte c = in[at++];
+        if (c == ',') {
+            ws();
+            return true;
+        }
+        if (c != close) {
+            throw NotFast.INSTANCE;
+        }
+        return false;
+    }
+
+    /** A JSON array of numbers appended to a growable buffer; returns the buffer (maybe grown). */
+    private double[] numbers(double[] buf, int[] n) throws NotFast {
+        expect('[');
+        ws();
+        if (peek() == ']') {
+            at++;
+            return buf;
+        }
+        do {
+            double d = number();
+            if (n[0] == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[n[0]++] = d;
+        } while (more(']'));
+        return buf;
+    }
+
+    private static final double[] POW10 = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+        1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+    /**
+     * A JSON number as Jackson reads it: an integer literal is its long converted to double; a
+     * decimal of at most 15 digits and a power of ten up to 22 is one exact division or product,
+     * so correctly rounded like Double.parseDouble, which takes every other case.
+     */
+    private double number() throws NotFast {
+        int start = at;
+        boolean neg = in[at] == '-';
+        if (neg) {
+            at++;
+        }
+        long m = 0;
+        int digits = 0;
+        int intStart = at;
+        while (isDigit(in[at])) {
+            m = m * 10 + (in[at++] - '0');
+            digits++;
+        }
+        int intDigits = at - intStart;
+        if (intDigits == 0 || (intDigits > 1 && in[intStart] == '0')) {
+            throw NotFast.INSTANCE;
+        }
+        int scale = 0;
+        boolean integral = true;
+        if (in[at] == '.') {
+            integral = false;
+            at++;
+            int f = at;
+            while (isDigit(in[at])) {
+                m = m * 10 + (in[at++] - '0');
+                digits++;
+            }
+            if (at == f) {
+                throw NotFast.INSTANCE;
+            }
+            scale = at - f;
+        }
+        int exp = 0;
+        if (in[at] == 'e' || in[at] == 'E') {
+            integral = false;
+            at++;
+            boolean eneg = in[at] == '-';
+            if (eneg || in[at] == '+') {
+                at++;
+            }
+            int e = at;
+            while (isDigit(in[at]) && at - e < 9) {
+                exp = exp * 10 + (in[at++] - '0');
+            }
+            if (at == e || isDigit(in[at])) {
+                throw NotFast.INSTANCE;
+            }
+            exp = eneg ? -exp : exp;
+        }
+        if (integral) {
+            if (digits <= 18) {
+                return neg ? -m : m;
+            }
+            return slowNumber(start);
+        }
+        int e10 = exp - scale;
+        if (digits <= 15 && e10 >= -22 && e10 <= 22) {
+            double v = e10 < 0 ? m / POW10[-e10] : m * POW10[e10];
+            return neg ? -v : v;
+        }
+        return slowNumber(start);
+    }
+
+    private double slowNumber(int start) {
+        double d = Double.parseDouble(new String(in, start, at - start, StandardCharsets.ISO_8859_1));
+        if (!Double.isFinite(d)) {
+            ok = false;
+        }
+        return d;
+    }
+
+    /** An integral JSON number within long; anything else marks the element for the slow path. */
+    private long integer() throws NotFast {
+        int start = at;
+        boolean neg = in[at] == '-';
+        if (neg) {
+            at++;
+        }
+        int d0 = at;
+        long v = 0;
+        while (isDigit(in[at])) {
+            int d = in[at++] - '0';
+            if (v > (Long.MAX_VALUE - d) / 10) {
+                throw NotFast.INSTANCE;
+            }
+            v = v * 10 + d;
+        }
+        if (at == d0 || (at - d0 > 1 && in[d0] == '0')) {
+            throw NotFast.INSTANCE;
+        }
+        if (in[at] == '.' || in[at] == 'e' || in[at] == 'E') {
+            // A float where an integer belongs: the tree path names it.
+            at = start;
+            number();
+            ok = false;
+            return 0;
+        }
+        return neg ? -v : v;
+    }
+
+    private boolean literalNull() {
+        if (in[at] == 'n' && in[at + 1] == 'u' && in[at + 2] == 'l' && in[at + 3] == 'l') {
+            at += 4;
+            return true;
+        }
+        return false;
+    }
+
+    /** A string (an RLE's counts, where '\\' is one of the characters); control characters go to the tree path. */
+    private String string() throws NotFast {
+        expect('"');
+        int s = at;
+        while (in[at] != '"' && in[at] != '\\') {
+            if ((in[at] & 0xff) < 0x20) {
+                throw NotFast.INSTANCE;
+            }
+            at++;
+        }
+        if (in[at] == '"') {
+            return new String(in, s, at++ - s, StandardCharsets.UTF_8);
+        }
+        // Escapes: compressed counts are ASCII, so anything else is left to the tree path.
+        StringBuilder sb = new StringBuilder(new String(in, s, at - s, StandardCharsets.UTF_8));
+        while (true) {
+            int c = in[at++] & 0xff;
+            if (c == '"') {
+                return sb.toString();
+            }
+            if (c < 0x20 || c > 0x7e) {
+                throw NotFast.INSTANCE;
+            }
+            if (c == '\\') {
+                int e = in[at++];
+                int i = "\"\\/".indexOf(e);
+                if (i < 0) {
+                    throw NotFast.INSTANCE;
+                }
+                c = e;
+            }
+            sb.append((char) c);
+        }
+    }
+
+    /** Skips any well-formed JSON value, checking it as strictly as a parser would. */
+    private void skip() throws NotFast {
+        byte c = peek();
+        if (c == '{') {
+            at++;
+            ws();
+            if (peek() == '}') {
+                at++;
+                return;
+            }
+            do {
+                skipString();
+                ws();
+                expect(':');
+                ws();
+                skip();
+            } while (more('}'));
+        } else if (c == '[') {
+            at++;
+            ws();
+            if (peek() == ']') {
+                at++;
+                return;
+            }
+            do {
+                skip();
+            } while (more(']'));
+        } else if (c == '"') {
+            skipString();
+        } else if (c == 't') {
+            literal("true");
+        } else if (c == 'f') {
+            literal("false");
+        } else if (c == 'n') {
+            literal("null");
+        } else {
+            number();
+        }
+    }
+
+    private void skipString() throws NotFast {
+        expect('"');
+        while (true) {
+            int c = in[at++] & 0xff;
+            if (c == '"') {
+                return;
+            }
+            if (c < 0x20) {
+                throw NotFast.INSTANCE;
+            }
+            if (c == '\\') {
+                int e = in[at++];
+                if (e == 'u') {
+                    for (int i = 0; i < 4; i++) {
+                        if (Character.digit(in[at++], 16) < 0) {
+                            throw NotFast.INSTANCE;
+                        }
+                    }
+                } else if ("\"\\/bfnrt".indexOf(e) < 0) {
+                    throw NotFast.INSTANCE;
+                }
+            }
+        }
+    }
+
+    private void literal(String word) throws NotFast {
+        for (int i = 0; i < word.length(); i++) {
+            if (in[at++] != word.charAt(i)) {
+                throw NotFast.INSTANCE;
+            }
+        }
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    private byte peek() {
+        return in[at];
+    }
+
+    private void expect(char c) throws NotFast {
+        if (in[at++] != c) {
+            throw NotFast.INSTANCE;
+        }
+    }
+
+    private void ws() {
+        while (true) {
+            byte c = in[at];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                return;
+            }
+            at++;
+        }
     }
 
     private void reset() {

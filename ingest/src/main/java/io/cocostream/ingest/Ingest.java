@@ -1,6 +1,8 @@
 package io.cocostream.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cocostream.mask.Masks;
 import io.cocostream.mask.PanopticPng;
@@ -18,19 +20,26 @@ import io.cocostream.schemas.avro.RleMask;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -57,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * empty list. Events are committed in transactional chunks, each with an IN_PROGRESS manifest, so
  * a rerun after a crash resumes after the last committed chunk; the final manifest is last.
  */
-public final class Ingest {
+public final class Ingest implements java.io.Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(Ingest.class);
     /** Top-level keys of COCO files (a results file's bare array is ""). */
     private static final Set<String> KNOWN_KEYS = Set.of("info", "licenses", "images", "annotations", "categories",
@@ -68,37 +77,49 @@ public final class Ingest {
     /** Largest PNG accepted beyond its image's declared size: none. */
     private static final long PNG_SLACK_PIXELS = 0;
 
-    /** What to ingest and how. */
-    public record Options(Path file, Kind kind, Path pngDir, String producer, Path spillDir, int chunkImages) {
+    /**
+     * What to ingest and how. {@code parsers}: threads that parse annotations in pass 1 (0 reads
+     * the file with the sequential scan alone; the default is one per core).
+     */
+    public record Options(Path file, Kind kind, Path pngDir, String producer, Path spillDir, int chunkImages,
+            int parsers) {
         public Options {
             if (chunkImages <= 0) {
                 throw new IllegalArgumentException("chunkImages must be positive: " + chunkImages);
+            }
+            if (parsers < 0) {
+                throw new IllegalArgumentException("parsers must not be negative: " + parsers);
             }
         }
 
         public static Options of(Path file) {
             return new Options(file, null, null, System.getProperty("user.name", "unknown"),
-                    Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_CHUNK_IMAGES);
+                    Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_CHUNK_IMAGES,
+                    Runtime.getRuntime().availableProcessors());
         }
 
         public Options withKind(Kind k) {
-            return new Options(file, k, pngDir, producer, spillDir, chunkImages);
+            return new Options(file, k, pngDir, producer, spillDir, chunkImages, parsers);
         }
 
         public Options withPngDir(Path d) {
-            return new Options(file, kind, d, producer, spillDir, chunkImages);
+            return new Options(file, kind, d, producer, spillDir, chunkImages, parsers);
         }
 
         public Options withProducer(String p) {
-            return new Options(file, kind, pngDir, p, spillDir, chunkImages);
+            return new Options(file, kind, pngDir, p, spillDir, chunkImages, parsers);
         }
 
         public Options withSpillDir(Path d) {
-            return new Options(file, kind, pngDir, producer, d, chunkImages);
+            return new Options(file, kind, pngDir, producer, d, chunkImages, parsers);
         }
 
         public Options withChunkImages(int n) {
-            return new Options(file, kind, pngDir, producer, spillDir, n);
+            return new Options(file, kind, pngDir, producer, spillDir, n, parsers);
+        }
+
+        public Options withParsers(int n) {
+            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, n);
         }
     }
 
@@ -133,7 +154,7 @@ public final class Ingest {
     // Annotations: image ordinal and spill index, in file order.
     private int[] itemImage = new int[1024];
     private int items;
-    private LongSet annotationIds = new LongSet(1024);
+    private LongSet annotationIds;
     private final List<Integer> deadSpill = new ArrayList<>();
     private final List<Category> categories = new ArrayList<>();
     private final Map<Class<?>, SpecificDatumWriter<SpecificRecord>> writers = new java.util.HashMap<>();
@@ -147,13 +168,20 @@ public final class Ingest {
     private byte[] provenanceBytes;
     private boolean truncated;
 
-    private Ingest(Options options, Kind kind, Spill spill, Spill itemSpill) {
-        this.itemSpill = itemSpill;
+    private Ingest(Options options, Kind kind, int expected) throws IOException {
+        Spill items = new Spill(options.spillDir(), expected);
+        try {
+            this.spill = new Spill(options.spillDir());
+        } catch (IOException e) {
+            items.close();
+            throw e;
+        }
+        this.itemSpill = items;
+        this.annotationIds = new LongSet(expected);
         this.options = options;
         this.kind = kind;
         this.fast = kind == Kind.INSTANCES || kind == Kind.STUFF ? new FastAnnotationReader(false)
                 : kind == Kind.PERSON_KEYPOINTS ? new FastAnnotationReader(true) : null;
-        this.spill = spill;
         this.sourceFile = options.file().getFileName().toString();
         this.provenance = Provenance.newBuilder().setSourceFile(sourceFile).setProducer(options.producer())
                 .setIngestTime(Instant.now());
@@ -165,19 +193,39 @@ public final class Ingest {
         Kind kind = options.kind() != null ? options.kind() : KindDetector.detect(options.file());
         // About one annotation per 400 bytes of COCO JSON: sized once, the index never copies itself.
         int expected = (int) Math.min(Integer.MAX_VALUE - 8, Files.size(options.file()) / 400);
-        try (Spill spill = new Spill(options.spillDir()); Spill items = new Spill(options.spillDir(), expected)) {
-            Ingest in = new Ingest(options, kind, spill, items);
-            in.annotationIds = new LongSet(expected);
-            MessageDigest sha = sha256();
-            in.readAll(sha, progress);
+        MessageDigest sha = sha256();
+        Ingest in = new Ingest(options, kind, expected);
+        try {
+            if (in.fast != null && options.parsers() > 0) {
+                try {
+                    in.readParallel(sha, progress);
+                } catch (ElementSplitter.Fallback f) {
+                    LOG.debug("{}: reading it sequentially ({})", in.sourceFile, f.getMessage());
+                    in.close();
+                    in = new Ingest(options, kind, expected);
+                    sha.reset();
+                    in.readAll(sha, progress);
+                }
+            } else {
+                in.readAll(sha, progress);
+            }
             String sha256 = HexFormat.of().formatHex(sha.digest());
             String batchId = sha256.substring(0, 20) + "-" + kind.id();
             in.provenance.setBatchId(batchId);
-            spill.flush();
-            items.flush();
+            in.spill.flush();
+            in.itemSpill.flush();
             try (Publisher publisher = publisherForBatch.apply(batchId)) {
                 return in.publish(publisher, batchId, sha256, progress);
             }
+        } finally {
+            in.close();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Spill a = spill; Spill b = itemSpill) {
+            // both closed, and their files deleted, even if one fails
         }
     }
 
@@ -222,16 +270,12 @@ public final class Ingest {
 
             @Override
             public boolean stream(String section, long index, JsonParser p, Location at) throws IOException {
-                if (fast == null || !section.equals("annotations")) {
+                if (fast == null || !section.equals("annotations") || p.currentToken() != JsonToken.START_OBJECT) {
                     return false;
                 }
                 long from = p.currentTokenLocation().getByteOffset();
                 byte[] item = fast.read(p, Ingest.this::heightOf, Ingest.this::widthOf);
-                int ordinal = item == null ? -1 : imageOrdinals.get(fast.imageId());
-                if (ordinal >= 0 && annotationIds.add(fast.id())) {
-                    addItem(ordinal, item);
-                } else {
-                    // Rejected, unknown image or duplicate id: the tree path says what is wrong, raw JSON in hand.
+                if (!fastAnnotation(item, fast.imageId(), fast.id())) {
                     long to = p.currentLocation().getByteOffset();
                     element(section, index, CocoJsonReader.JSON.readTree(reader.slice(from, to)), at);
                 }
@@ -243,17 +287,7 @@ public final class Ingest {
 
             @Override
             public void element(String section, long index, JsonNode e, Location at) {
-                try {
-                    switch (section) {
-                        case "images" -> image(e, at);
-                        case "categories" -> category(e, at);
-                        default -> annotation(e, index, at);
-                    }
-                } catch (CocoFormatException ex) {
-                    dead(ex.getMessage(), ex.location(), e);
-                } catch (IOException ex) {
-                    throw new UncheckedIOException(ex);
-                }
+                Ingest.this.element(section, index, e, at);
                 if ((index & 1023) == 0) {
                     progress.reading(reader.bytesRead(), total, items);
                 }
@@ -269,11 +303,7 @@ public final class Ingest {
                 imagesSeen[0] = true;
                 keys = reader.scan(sections, handler, sha);
             }
-            for (String key : keys) {
-                if (!KNOWN_KEYS.contains(key)) {
-                    LOG.warn("{}: ignoring the unknown top-level key \"{}\"", sourceFile, key);
-                }
-            }
+            warnUnknown(keys);
         } catch (CocoFormatException e) {
             // Malformed or truncated JSON: keep what was read, dead-letter the rest with where it broke.
             truncated = true;
@@ -284,6 +314,155 @@ public final class Ingest {
     }
 
     private boolean preloaded;
+
+    /** One element as a tree: converted and kept, or a dead letter saying what is wrong. */
+    private void element(String section, long index, JsonNode e, Location at) {
+        try {
+            switch (section) {
+                case "images" -> image(e, at);
+                case "categories" -> category(e, at);
+                default -> annotation(e, index, at);
+            }
+        } catch (CocoFormatException ex) {
+            dead(ex.getMessage(), ex.location(), e);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Keeps an annotation the fast reader encoded; false when it was rejected (null), is of an
+     * unknown image or repeats an id: then the tree path must say what is wrong, raw JSON in hand.
+     */
+    private boolean fastAnnotation(byte[] item, long imageId, long id) throws IOException {
+        int ordinal = item == null ? -1 : imageOrdinals.get(imageId);
+        if (ordinal >= 0 && annotationIds.add(id)) {
+            addItem(ordinal, item);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Pass 1 on every core, for the kinds with a fast reader: {@link ElementSplitter} cuts the file
+     * into chunks of elements; images and categories are converted here as they come, annotation
+     * chunks are parsed by worker threads and kept here in file order, so the result is the
+     * sequential scan's. Anything unusual throws Fallback before a record is published.
+     */
+    private void readParallel(MessageDigest sha, Progress progress) throws IOException, ElementSplitter.Fallback {
+        long total = Files.size(options.file());
+        String file = options.file().toString();
+        int threads = options.parsers();
+        ExecutorService parsers = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "cocostream-parse");
+            t.setDaemon(true);
+            return t;
+        });
+        Deque<Future<Parsed>> inFlight = new ArrayDeque<>();
+        Deque<ElementSplitter.Chunk> chunks = new ArrayDeque<>();
+        boolean[] imagesSeen = {false};
+        long[] read = {0};
+        try {
+            List<String> keys = ElementSplitter.split(options.file(), Set.of("images", "annotations", "categories"), sha,
+                    new ElementSplitter.Handler() {
+                        @Override
+                        public void begin(String section) throws ElementSplitter.Fallback {
+                            if (section.equals("images")) {
+                                imagesSeen[0] = true;
+                            } else if (section.equals("annotations") && !imagesSeen[0]) {
+                                throw new ElementSplitter.Fallback("annotations come before images");
+                            }
+                        }
+
+                        @Override
+                        public void chunk(ElementSplitter.Chunk c) throws IOException, ElementSplitter.Fallback {
+                            if (c.section().equals("annotations")) {
+                                // Images are all known by now: the parsers only read their sizes.
+                                while (inFlight.size() >= 2 * threads + 2) {
+                                    keep(chunks.removeFirst(), inFlight.removeFirst(), file);
+                                }
+                                FastAnnotationReader reader = new FastAnnotationReader(kind == Kind.PERSON_KEYPOINTS);
+                                inFlight.addLast(parsers.submit(() -> parse(c, reader)));
+                                chunks.addLast(c);
+                            } else {
+                                // Dead letters stay in file order: earlier annotations are kept first.
+                                while (!inFlight.isEmpty()) {
+                                    keep(chunks.removeFirst(), inFlight.removeFirst(), file);
+                                }
+                                for (int i = 0; i < c.size(); i++) {
+                                    element(c.section(), c.firstIndex() + i, tree(c, i), at(c, i, file));
+                                }
+                            }
+                            progress.reading(read[0], total, items);
+                        }
+                    }, bytes -> read[0] = bytes);
+            while (!inFlight.isEmpty()) {
+                keep(chunks.removeFirst(), inFlight.removeFirst(), file);
+            }
+            warnUnknown(keys);
+        } finally {
+            parsers.shutdownNow();
+        }
+        progress.reading(total, total, items);
+        annotationIds = null; // pass 2 needs the heap more
+    }
+
+    /** A chunk's annotations as the fast reader left them: Avro bytes (null: rejected), image ids and ids. */
+    private record Parsed(byte[][] items, long[] imageIds, long[] ids) {}
+
+    /** On a parsing thread: every annotation of a chunk through the fast reader, straight from its bytes. */
+    private Parsed parse(ElementSplitter.Chunk c, FastAnnotationReader reader) throws IOException {
+        int n = c.size();
+        Parsed out = new Parsed(new byte[n][], new long[n], new long[n]);
+        for (int i = 0; i < n; i++) {
+            out.items()[i] = reader.read(c.json(), c.starts()[i], c.ends()[i], this::heightOf, this::widthOf);
+            out.imageIds()[i] = reader.imageId();
+            out.ids()[i] = reader.id();
+        }
+        return out;
+    }
+
+    /** Keeps a parsed chunk's annotations in order, sending those the fast reader could not keep down the tree path. */
+    private void keep(ElementSplitter.Chunk c, Future<Parsed> parsed, String file) throws IOException,
+            ElementSplitter.Fallback {
+        Parsed p;
+        try {
+            p = parsed.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while parsing " + file);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof JsonProcessingException) {
+                throw new ElementSplitter.Fallback("malformed JSON in " + c.section());
+            }
+            throw new IOException("cannot parse " + file + ": " + e.getCause(), e.getCause());
+        }
+        for (int i = 0; i < c.size(); i++) {
+            if (!fastAnnotation(p.items()[i], p.imageIds()[i], p.ids()[i])) {
+                element(c.section(), c.firstIndex() + i, tree(c, i), at(c, i, file));
+            }
+        }
+    }
+
+    private static JsonNode tree(ElementSplitter.Chunk c, int i) throws IOException, ElementSplitter.Fallback {
+        try {
+            return CocoJsonReader.JSON.readTree(c.json(), c.starts()[i], c.ends()[i] - c.starts()[i]);
+        } catch (JsonProcessingException e) {
+            throw new ElementSplitter.Fallback("malformed JSON in " + c.section());
+        }
+    }
+
+    private static Location at(ElementSplitter.Chunk c, int i, String file) {
+        return new Location(file, "$." + c.section() + "[" + (c.firstIndex() + i) + "]", c.lines()[i], c.columns()[i]);
+    }
+
+    private void warnUnknown(List<String> keys) {
+        for (String key : keys) {
+            if (!KNOWN_KEYS.contains(key)) {
+                LOG.warn("{}: ignoring the unknown top-level key \"{}\"", sourceFile, key);
+            }
+        }
+    }
 
     private void preloadImages() {
         new CocoJsonReader(options.file()).scan(Set.of("images"), (s, i, e, at) -> {

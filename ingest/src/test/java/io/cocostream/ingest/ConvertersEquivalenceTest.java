@@ -21,12 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The token-level reader writes exactly the bytes the tree path writes, and accepts nothing it refuses. */
+/**
+ * The fast readers (from Jackson tokens, and from bytes as the parallel pass 1 reads) write exactly
+ * the bytes the tree path writes, and accept nothing it refuses.
+ */
 class ConvertersEquivalenceTest {
 
     /** Compares the two paths on every annotation of a file; returns how many the fast path took. */
     static int compare(Path file, boolean keypoints) {
         FastAnnotationReader fast = new FastAnnotationReader(keypoints);
+        FastAnnotationReader fromBytes = new FastAnnotationReader(keypoints);
         CocoJsonReader reader = new CocoJsonReader(file);
         int[] taken = {0};
         reader.scan(Set.of("annotations"), new CocoJsonReader.ElementHandler() {
@@ -34,7 +38,10 @@ class ConvertersEquivalenceTest {
             public boolean stream(String section, long index, JsonParser p, Location at) throws IOException {
                 long from = p.currentTokenLocation().getByteOffset();
                 byte[] got = fast.read(p, id -> 0, id -> 0);
-                JsonNode tree = CocoJsonReader.JSON.readTree(reader.slice(from, p.currentLocation().getByteOffset()));
+                byte[] raw = reader.slice(from, p.currentLocation().getByteOffset());
+                JsonNode tree = CocoJsonReader.JSON.readTree(raw);
+                assertArrayEquals(got, fromBytes.read(raw, 0, raw.length, id -> 0, id -> 0),
+                        "the byte reader reads what the token reader reads: " + tree);
                 SpecificRecord slow;
                 try {
                     slow = keypoints ? Converters.keypoints(tree, at, Converters.ImageSize.UNKNOWN)
@@ -75,6 +82,42 @@ class ConvertersEquivalenceTest {
     })
     void sharedFilesTakeTheFastPathWithIdenticalBytes(String relative, boolean keypoints, int expected) throws IOException {
         assertEquals(expected, compare(SharedData.coco().resolve(relative), keypoints));
+    }
+
+    /** Numbers written every way JSON allows, each read as Jackson reads it (bit for bit, via the Avro bytes). */
+    @ParameterizedTest(name = "seed {0}")
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3})
+    void everyWayOfWritingANumberReadsTheSame(long seed, @TempDir Path dir) throws IOException {
+        java.util.Random rnd = new java.util.Random(seed);
+        StringBuilder sb = new StringBuilder("{\"annotations\": [");
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder poly = new StringBuilder();
+            for (int j = 0; j < 8; j++) {
+                poly.append(j == 0 ? "" : ", ").append(number(rnd));
+            }
+            sb.append(i == 0 ? "" : ",\n").append("{\"id\": ").append(i + 1).append(", \"image_id\": 1, \"category_id\": 1")
+                    .append(", \"area\": ").append(number(rnd).replace("-", ""))
+                    .append(", \"bbox\": [").append(number(rnd)).append(", ").append(number(rnd)).append(", 3, 4e0]")
+                    .append(", \"segmentation\": [[").append(poly).append("]], \"extra\": {\"a\": [true, null, \"x\\\"\\u00e9\"]}}");
+        }
+        Path f = dir.resolve("numbers.json");
+        Files.writeString(f, sb.append("]}").toString());
+        assertEquals(2000, compare(f, false));
+    }
+
+    private static String number(java.util.Random rnd) {
+        double v = (rnd.nextDouble() - 0.2) * Math.pow(10, rnd.nextInt(12) - 4);
+        return switch (rnd.nextInt(9)) {
+            case 0 -> Double.toString(v);
+            case 1 -> String.format(java.util.Locale.ROOT, "%.2f", v);
+            case 2 -> String.format(java.util.Locale.ROOT, "%.17f", v);
+            case 3 -> String.format(java.util.Locale.ROOT, "%e", v);
+            case 4 -> String.format(java.util.Locale.ROOT, "%.3E", v);
+            case 5 -> Long.toString((long) v);
+            case 6 -> new java.math.BigDecimal(v).toPlainString();
+            case 7 -> rnd.nextBoolean() ? "-0" : "-0.0";
+            default -> Long.toString(rnd.nextLong());
+        };
     }
 
     @Test

@@ -98,7 +98,10 @@ public final class InstanceRules {
             for (int i = 0; i < k; i++) {
                 int j = (i + 1) % k;
                 twice += xy[2 * i] * xy[2 * j + 1] - xy[2 * j] * xy[2 * i + 1];
-                perimeter += Math.hypot(xy[2 * j] - xy[2 * i], xy[2 * j + 1] - xy[2 * i + 1]);
+                double dx = xy[2 * j] - xy[2 * i];
+                double dy = xy[2 * j + 1] - xy[2 * i + 1];
+                // Only a tolerance: sqrt, not the slower hypot, whose guard against overflow it does not need.
+                perimeter += Math.sqrt(dx * dx + dy * dy);
             }
             area += Math.abs(twice) / 2;
             if (image != null) {

@@ -20,6 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -29,8 +31,14 @@ import org.apache.avro.specific.SpecificRecord;
  * Results files are only format-checked.
  */
 public final class OfflineCheck extends DecodingPublisher {
-    /** Rules keep scratch buffers: one validator per worker thread. */
+    /** Rules keep scratch buffers, decoders reuse theirs: one of each per worker thread. */
     private final ThreadLocal<EventValidator> validator;
+    private final ThreadLocal<DecodingPublisher> decoders = ThreadLocal.withInitial(() -> new DecodingPublisher() {
+        @Override
+        protected void accept(String topic, Object key, SpecificRecord value) {
+            throw new UnsupportedOperationException("only decodes");
+        }
+    });
     private final ExecutorService workers;
     /** Validations in flight, in event order, so that alerts come out in file order. */
     private final Deque<Future<List<ValidationAlert>>> inFlight = new ArrayDeque<>();
@@ -84,11 +92,21 @@ public final class OfflineCheck extends DecodingPublisher {
         }
     }
 
+    /** Events are decoded where they are validated: the reading thread only regroups the file. */
+    @Override
+    public void sendEncoded(String topic, Object key, Schema schema, byte[] body) {
+        submit(() -> decoders.get().decode(schema, body));
+    }
+
     private void submit(SpecificRecord event) {
+        submit(() -> event);
+    }
+
+    private void submit(Supplier<SpecificRecord> event) {
         while (inFlight.size() >= MAX_IN_FLIGHT) {
             emitNext();
         }
-        inFlight.addLast(workers.submit(() -> validator.get().validate(event, this::category)));
+        inFlight.addLast(workers.submit(() -> validator.get().validate(event.get(), this::category)));
     }
 
     private void emitNext() {
