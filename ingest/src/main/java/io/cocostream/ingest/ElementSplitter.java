@@ -46,7 +46,7 @@ final class ElementSplitter {
 
     /** Receives the sections and their chunks in file order. */
     interface Handler {
-        void begin(String section) throws Fallback;
+        void begin(String section) throws IOException, Fallback;
 
         void chunk(Chunk chunk) throws IOException, Fallback;
     }

@@ -389,7 +389,7 @@ final class FastAnnotationReader {
     /**
      * A JSON number as Jackson reads it: an integer literal is its long converted to double; a
      * decimal of at most 15 digits and a power of ten up to 22 is one exact division or product,
-     * so correctly rounded like Double.parseDouble, which takes every other case.
+     * so correctly rounded as Jackson's parser rounds, which takes every other case.
      */
     private double number() throws NotFast {
         int start = at;
@@ -455,7 +455,9 @@ final class FastAnnotationReader {
     }
 
     private double slowNumber(int start) {
-        double d = Double.parseDouble(new String(in, start, at - start, StandardCharsets.ISO_8859_1));
+        // Jackson's own parser for the rest (long decimals): the same double, and faster than the JDK's.
+        double d = com.fasterxml.jackson.core.io.NumberInput.parseDouble(
+                new String(in, start, at - start, StandardCharsets.ISO_8859_1), true);
         if (!Double.isFinite(d)) {
             ok = false;
         }

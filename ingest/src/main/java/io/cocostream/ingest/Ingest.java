@@ -366,33 +366,29 @@ public final class Ingest implements java.io.Closeable {
             List<String> keys = ElementSplitter.split(options.file(), Set.of("images", "annotations", "categories"), sha,
                     new ElementSplitter.Handler() {
                         @Override
-                        public void begin(String section) throws ElementSplitter.Fallback {
+                        public void begin(String section) throws IOException, ElementSplitter.Fallback {
                             if (section.equals("images")) {
                                 imagesSeen[0] = true;
-                            } else if (section.equals("annotations") && !imagesSeen[0]) {
-                                throw new ElementSplitter.Fallback("annotations come before images");
+                            } else if (section.equals("annotations")) {
+                                if (!imagesSeen[0]) {
+                                    throw new ElementSplitter.Fallback("annotations come before images");
+                                }
+                                // Every image kept before an annotation is parsed: the parsers read their sizes.
+                                while (!inFlight.isEmpty()) {
+                                    keep(chunks.removeFirst(), inFlight.removeFirst(), file);
+                                }
                             }
                         }
 
                         @Override
                         public void chunk(ElementSplitter.Chunk c) throws IOException, ElementSplitter.Fallback {
-                            if (c.section().equals("annotations")) {
-                                // Images are all known by now: the parsers only read their sizes.
-                                while (inFlight.size() >= 2 * threads + 2) {
-                                    keep(chunks.removeFirst(), inFlight.removeFirst(), file);
-                                }
-                                FastAnnotationReader reader = new FastAnnotationReader(kind == Kind.PERSON_KEYPOINTS);
-                                inFlight.addLast(parsers.submit(() -> parse(c, reader)));
-                                chunks.addLast(c);
-                            } else {
-                                // Dead letters stay in file order: earlier annotations are kept first.
-                                while (!inFlight.isEmpty()) {
-                                    keep(chunks.removeFirst(), inFlight.removeFirst(), file);
-                                }
-                                for (int i = 0; i < c.size(); i++) {
-                                    element(c.section(), c.firstIndex() + i, tree(c, i), at(c, i, file));
-                                }
+                            while (inFlight.size() >= 2 * threads + 2) {
+                                keep(chunks.removeFirst(), inFlight.removeFirst(), file);
                             }
+                            FastAnnotationReader reader = c.section().equals("annotations")
+                                    ? new FastAnnotationReader(kind == Kind.PERSON_KEYPOINTS) : null;
+                            inFlight.addLast(parsers.submit(() -> parse(c, reader)));
+                            chunks.addLast(c);
                             progress.reading(read[0], total, items);
                         }
                     }, bytes -> read[0] = bytes);
@@ -407,13 +403,23 @@ public final class Ingest implements java.io.Closeable {
         annotationIds = null; // pass 2 needs the heap more
     }
 
-    /** A chunk's annotations as the fast reader left them: Avro bytes (null: rejected), image ids and ids. */
-    private record Parsed(byte[][] items, long[] imageIds, long[] ids) {}
+    /**
+     * A parsed chunk: annotations as the fast reader left them (Avro bytes, null where rejected,
+     * image ids, ids), or the trees of the elements of another section.
+     */
+    private record Parsed(byte[][] items, long[] imageIds, long[] ids, JsonNode[] trees) {}
 
-    /** On a parsing thread: every annotation of a chunk through the fast reader, straight from its bytes. */
+    /** On a parsing thread: annotations through the fast reader straight from their bytes, other elements as trees. */
     private Parsed parse(ElementSplitter.Chunk c, FastAnnotationReader reader) throws IOException {
         int n = c.size();
-        Parsed out = new Parsed(new byte[n][], new long[n], new long[n]);
+        if (reader == null) {
+            JsonNode[] trees = new JsonNode[n];
+            for (int i = 0; i < n; i++) {
+                trees[i] = CocoJsonReader.JSON.readTree(c.json(), c.starts()[i], c.ends()[i] - c.starts()[i]);
+            }
+            return new Parsed(null, null, null, trees);
+        }
+        Parsed out = new Parsed(new byte[n][], new long[n], new long[n], null);
         for (int i = 0; i < n; i++) {
             out.items()[i] = reader.read(c.json(), c.starts()[i], c.ends()[i], this::heightOf, this::widthOf);
             out.imageIds()[i] = reader.imageId();
@@ -422,7 +428,10 @@ public final class Ingest implements java.io.Closeable {
         return out;
     }
 
-    /** Keeps a parsed chunk's annotations in order, sending those the fast reader could not keep down the tree path. */
+    /**
+     * Keeps a parsed chunk's elements in file order: annotations the fast reader took as they are,
+     * every other element down the tree path.
+     */
     private void keep(ElementSplitter.Chunk c, Future<Parsed> parsed, String file) throws IOException,
             ElementSplitter.Fallback {
         Parsed p;
@@ -438,7 +447,9 @@ public final class Ingest implements java.io.Closeable {
             throw new IOException("cannot parse " + file + ": " + e.getCause(), e.getCause());
         }
         for (int i = 0; i < c.size(); i++) {
-            if (!fastAnnotation(p.items()[i], p.imageIds()[i], p.ids()[i])) {
+            if (p.trees() != null) {
+                element(c.section(), c.firstIndex() + i, p.trees()[i], at(c, i, file));
+            } else if (!fastAnnotation(p.items()[i], p.imageIds()[i], p.ids()[i])) {
                 element(c.section(), c.firstIndex() + i, tree(c, i), at(c, i, file));
             }
         }
