@@ -408,17 +408,38 @@ public final class Masks {
             }
             s.d = a;
             s.a = out;
+            // Column x now ends at start[x]. Most columns hold two crossings: ordered without a
+            // branch on which comes first; the rare longer ones by insertion.
+            int lo = 0;
+            for (int x = 0; x < range; x++) {
+                int hi = start[x];
+                if (hi - lo == 2) {
+                    int u = out[lo];
+                    int v = out[lo + 1];
+                    out[lo] = Math.min(u, v);
+                    out[lo + 1] = Math.max(u, v);
+                } else if (hi - lo > 2) {
+                    insertionSort(out, lo, hi);
+                }
+                lo = hi;
+            }
+            return out;
         }
-        for (int i = 1; i < n; i++) {
-            int v = out[i];
+        insertionSort(out, 0, n);
+        return out;
+    }
+
+    /** Sorts {@code a[from, to)} by insertion: few elements, or nearly in order. */
+    private static void insertionSort(int[] a, int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            int v = a[i];
             int j = i - 1;
-            while (j >= 0 && out[j] > v) {
-                out[j + 1] = out[j];
+            while (j >= from && a[j] > v) {
+                a[j + 1] = a[j];
                 j--;
             }
-            out[j + 1] = v;
+            a[j + 1] = v;
         }
-        return out;
     }
 
     /** rleFrPoly over all points of a flat {@code [x0, y0, x1, y1, ...]} list (an odd last number is ignored, as pycocotools does). */
