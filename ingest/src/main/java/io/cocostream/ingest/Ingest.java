@@ -41,12 +41,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -160,8 +156,7 @@ public final class Ingest implements java.io.Closeable {
     private final Map<Class<?>, SpecificDatumWriter<SpecificRecord>> writers = new java.util.HashMap<>();
     private final ByteArrayOutputStream buf = new ByteArrayOutputStream(4096);
     private BinaryEncoder encoder;
-    private final Map<Class<?>, SpecificDatumReader<SpecificRecord>> readers = new java.util.HashMap<>();
-    private BinaryDecoder decoder;
+    private final RecordDecoder decoder = new RecordDecoder();
     private String firstError;
     /** The token-level reader of the kinds that have one (the bulk of COCO), null for the others. */
     private final FastAnnotationReader fast;
@@ -634,12 +629,8 @@ public final class Ingest implements java.io.Closeable {
         return decode(spill, spillIndex, type);
     }
 
-    @SuppressWarnings("unchecked")
     private <T extends SpecificRecord> T decode(Spill from, int spillIndex, Class<T> type) throws IOException {
-        SpecificDatumReader<SpecificRecord> reader = readers.computeIfAbsent(type,
-                c -> new SpecificDatumReader<>(SpecificData.get().getSchema(c)));
-        decoder = DecoderFactory.get().binaryDecoder(from.read(spillIndex), decoder);
-        return (T) reader.read(null, decoder);
+        return decoder.decode(type, from.read(spillIndex));
     }
 
     // ---------------------------------------------------------------- pass 2

@@ -2,6 +2,7 @@ package io.cocostream.streams.rules;
 
 import io.cocostream.ingest.DecodingPublisher;
 import io.cocostream.ingest.Ingest;
+import io.cocostream.ingest.RecordDecoder;
 import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
@@ -33,12 +34,7 @@ import org.apache.avro.specific.SpecificRecord;
 public final class OfflineCheck extends DecodingPublisher {
     /** Rules keep scratch buffers, decoders reuse theirs: one of each per worker thread. */
     private final ThreadLocal<EventValidator> validator;
-    private final ThreadLocal<DecodingPublisher> decoders = ThreadLocal.withInitial(() -> new DecodingPublisher() {
-        @Override
-        protected void accept(String topic, Object key, SpecificRecord value) {
-            throw new UnsupportedOperationException("only decodes");
-        }
-    });
+    private final ThreadLocal<RecordDecoder> decoders = ThreadLocal.withInitial(RecordDecoder::new);
     private final ExecutorService workers;
     /** Validations in flight, in event order, so that alerts come out in file order. */
     private final Deque<Future<List<ValidationAlert>>> inFlight = new ArrayDeque<>();
