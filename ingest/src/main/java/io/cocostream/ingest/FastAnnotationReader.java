@@ -185,84 +185,79 @@ final class FastAnnotationReader {
     }
 
     private void object() throws NotFast {
-        expect('{');
-        ws();
-        if (peek() == '}') {
-            at++;
-            return;
-        }
-        while (true) {
-            expect('"');
-            int k = at;
-            while (in[at] != '"') {
-                if (in[at] == '\\' || (in[at] & 0xff) < 0x20) {
-                    throw NotFast.INSTANCE;
-                }
-                at++;
-            }
-            int klen = at - k;
-            at++;
-            ws();
-            expect(':');
-            ws();
-            field(k, klen);
-            ws();
-            byte c = in[at++];
-            if (c == '}') {
-                return;
-            }
-            if (c != ',') {
-                throw NotFast.INSTANCE;
-            }
-            ws();
+        if (opens('{', '}')) {
+            do {
+                readKey();
+                field();
+            } while (more('}'));
         }
     }
 
-    private boolean key(int k, int klen, String name) {
-        if (klen != name.length()) {
+    /** The key last read, as in[keyFrom, keyFrom + keyLength). */
+    private int keyFrom;
+    private int keyLength;
+
+    /** A key and its ':'; keys with escapes or control characters go to the tree path. */
+    private void readKey() throws NotFast {
+        expect('"');
+        keyFrom = at;
+        while (in[at] != '"') {
+            if (in[at] == '\\' || (in[at] & 0xff) < 0x20) {
+                throw NotFast.INSTANCE;
+            }
+            at++;
+        }
+        keyLength = at++ - keyFrom;
+        ws();
+        expect(':');
+        ws();
+    }
+
+    private boolean key(String name) {
+        if (keyLength != name.length()) {
             return false;
         }
-        for (int i = 0; i < klen; i++) {
-            if (in[k + i] != name.charAt(i)) {
+        for (int i = 0; i < keyLength; i++) {
+            if (in[keyFrom + i] != name.charAt(i)) {
                 return false;
             }
         }
         return true;
     }
 
-    private void field(int k, int klen) throws NotFast {
-        if (key(k, klen, "id")) {
+    private void field() throws NotFast {
+        if (key("id")) {
             hasId = true;
             id = integer();
-        } else if (key(k, klen, "image_id")) {
+        } else if (key("image_id")) {
             hasImage = true;
             imageId = integer();
-        } else if (key(k, klen, "category_id")) {
+        } else if (key("category_id")) {
             hasCategory = true;
             categoryId = integer();
-        } else if (key(k, klen, "iscrowd")) {
+        } else if (key("iscrowd")) {
             hasCrowd = !literalNull();
             iscrowd = hasCrowd ? integer() : 0;
-        } else if (key(k, klen, "area")) {
+        } else if (key("area")) {
             hasArea = true;
             area = number();
-        } else if (key(k, klen, "bbox")) {
+        } else if (key("bbox")) {
             ok &= !hasBbox;
             hasBbox = true;
             len[0] = 0;
             bbox = numbers(bbox, len);
             bboxLen = len[0];
-        } else if (key(k, klen, "segmentation")) {
+        } else if (key("segmentation")) {
             ok &= !hasSeg;
             hasSeg = true;
             segmentation();
-        } else if (key(k, klen, "keypoints")) {
+        } else if (key("keypoints")) {
             ok &= !hasKp;
             hasKp = true;
             len[0] = 0;
             kp = numbers(kp, len);
             kpLen = len[0];
-        } else if (key(k, klen, "num_keypoints")) {
+        } else if (key("num_keypoints")) {
             hasNumKp = !literalNull();
             numKeypoints = hasNumKp ? integer() : 0;
         } else {
@@ -272,45 +267,32 @@ final class FastAnnotationReader {
 
     private void segmentation() throws NotFast {
         if (peek() == '[') {
-            at++;
-            ws();
-            if (peek() == ']') {
-                at++;
-                return;
+            if (opens('[', ']')) {
+                do {
+                    len[0] = coordCount;
+                    coords = numbers(coords, len);
+                    coordCount = len[0];
+                    if (parts == partEnds.length) {
+                        partEnds = Arrays.copyOf(partEnds, parts * 2);
+                    }
+                    partEnds[parts++] = coordCount;
+                } while (more(']'));
             }
-            while (true) {
-                len[0] = coordCount;
-                coords = numbers(coords, len);
-                coordCount = len[0];
-                if (parts == partEnds.length) {
-                    partEnds = Arrays.copyOf(partEnds, parts * 2);
-                }
-                partEnds[parts++] = coordCount;
-                if (!more(']')) {
-                    return;
-                }
-            }
+            return;
         }
         // An RLE object: {"size": [h, w], "counts": "..." or [...]}; any other key goes to the tree path.
-        expect('{');
         rle = true;
         rleH = -1;
         rleW = -1;
         boolean sized = false;
         boolean counted = false;
-        ws();
-        while (true) {
-            expect('"');
-            int k = at;
-            while (in[at] != '"') {
-                at++;
-            }
-            int klen = at - k;
-            at++;
-            ws();
-            expect(':');
-            ws();
-            if (key(k, klen, "size") && !sized) {
+        if (!opens('{', '}')) {
+            ok = false;
+            return;
+        }
+        do {
+            readKey();
+            if (key("size") && !sized) {
                 sized = true;
                 expect('[');
                 ws();
@@ -321,34 +303,38 @@ final class FastAnnotationReader {
                 rleW = integer();
                 ws();
                 expect(']');
-            } else if (key(k, klen, "counts") && !counted) {
+            } else if (key("counts") && !counted) {
                 counted = true;
                 if (peek() == '"') {
                     rleString = string();
-                } else {
-                    expect('[');
-                    ws();
-                    if (peek() == ']') {
-                        at++;
-                    } else {
-                        do {
-                            long x = integer();
-                            if (rleCountLen == rleCounts.length) {
-                                rleCounts = Arrays.copyOf(rleCounts, rleCountLen * 2);
-                            }
-                            rleCounts[rleCountLen++] = x;
-                        } while (more(']'));
-                    }
+                } else if (opens('[', ']')) {
+                    do {
+                        long x = integer();
+                        if (rleCountLen == rleCounts.length) {
+                            rleCounts = Arrays.copyOf(rleCounts, rleCountLen * 2);
+                        }
+                        rleCounts[rleCountLen++] = x;
+                    } while (more(']'));
                 }
             } else {
                 throw NotFast.INSTANCE;
             }
-            if (!more('}')) {
-                break;
-            }
-            ws();
-        }
+        } while (more('}'));
         ok &= sized && counted;
+    }
+
+    /**
+     * Reads {@code open} and the whitespace after it: true when members follow, false when
+     * {@code close} came at once (then read too).
+     */
+    private boolean opens(char open, char close) throws NotFast {
+        expect(open);
+        ws();
+        if (peek() == close) {
+            at++;
+            return false;
+        }
+        return true;
     }
 
     /** After a value in a list: true at ',' (whitespace skipped after it), false at {@code close}. */
@@ -367,10 +353,7 @@ final class FastAnnotationReader {
 
     /** A JSON array of numbers appended to a growable buffer; returns the buffer (maybe grown). */
     private double[] numbers(double[] buf, int[] n) throws NotFast {
-        expect('[');
-        ws();
-        if (peek() == ']') {
-            at++;
+        if (!opens('[', ']')) {
             return buf;
         }
         do {
@@ -540,29 +523,21 @@ final class FastAnnotationReader {
     private void skip() throws NotFast {
         byte c = peek();
         if (c == '{') {
-            at++;
-            ws();
-            if (peek() == '}') {
-                at++;
-                return;
+            if (opens('{', '}')) {
+                do {
+                    skipString();
+                    ws();
+                    expect(':');
+                    ws();
+                    skip();
+                } while (more('}'));
             }
-            do {
-                skipString();
-                ws();
-                expect(':');
-                ws();
-                skip();
-            } while (more('}'));
         } else if (c == '[') {
-            at++;
-            ws();
-            if (peek() == ']') {
-                at++;
-                return;
+            if (opens('[', ']')) {
+                do {
+                    skip();
+                } while (more(']'));
             }
-            do {
-                skip();
-            } while (more(']'));
         } else if (c == '"') {
             skipString();
         } else if (c == 't') {
