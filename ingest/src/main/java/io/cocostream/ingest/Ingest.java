@@ -269,7 +269,7 @@ public final class Ingest implements java.io.Closeable {
                     return false;
                 }
                 long from = p.currentTokenLocation().getByteOffset();
-                byte[] item = fast.read(p, Ingest.this::heightOf, Ingest.this::widthOf);
+                byte[] item = fast.read(p, heights, widths);
                 if (!fastAnnotation(item, fast.imageId(), fast.id())) {
                     long to = p.currentLocation().getByteOffset();
                     element(section, index, CocoJsonReader.JSON.readTree(reader.slice(from, to)), at);
@@ -416,7 +416,7 @@ public final class Ingest implements java.io.Closeable {
         }
         Parsed out = new Parsed(new byte[n][], new long[n], new long[n], null);
         for (int i = 0; i < n; i++) {
-            out.items()[i] = reader.read(c.json(), c.starts()[i], c.ends()[i], this::heightOf, this::widthOf);
+            out.items()[i] = reader.read(c.json(), c.starts()[i], c.ends()[i], heights, widths);
             out.imageIds()[i] = reader.imageId();
             out.ids()[i] = reader.id();
         }
@@ -553,6 +553,10 @@ public final class Ingest implements java.io.Closeable {
         itemSpill.append(encoded);
         items++;
     }
+
+    /** The two below as functions for the fast reader: made once, not per annotation. */
+    private final java.util.function.LongToIntFunction heights = this::heightOf;
+    private final java.util.function.LongToIntFunction widths = this::widthOf;
 
     private int heightOf(long imageId) {
         int o = imageOrdinals.get(imageId);
