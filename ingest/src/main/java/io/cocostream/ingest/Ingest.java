@@ -53,11 +53,11 @@ import org.slf4j.LoggerFactory;
  * rather than by the file.
  *
  * <p>Pass 1 streams the file once (Jackson tokens, one element as a tree at a time), converts and
- * checks every element, and appends each annotation as Avro bytes to a temporary spill file,
- * keeping only (image ordinal, spill index) per annotation in primitive arrays. Bad elements
+ * checks every element, and appends each annotation as Avro bytes to an {@link ItemSpill} (temporary
+ * files by image range), keeping only (image ordinal, spill index) per annotation in primitive arrays. Bad elements
  * become dead letters with their location and raw JSON. If annotations come before images, a
  * first token scan reads the images. Pass 2 sorts the index by (image ordinal, file position) and
- * walks the images in file order, reading each image's annotations back from the spill to publish
+ * walks the images in file order, reading each image range's spill once to publish
  * one event per image: every annotation in exactly one event, images without annotations with an
  * empty list. Events are committed in transactional chunks, each with an IN_PROGRESS manifest, so
  * a rerun after a crash resumes after the last committed chunk; the final manifest is last.
@@ -136,8 +136,8 @@ public final class Ingest implements java.io.Closeable {
     private final Kind kind;
     private final String sourceFile;
     private final Provenance.Builder provenance;
-    /** Annotations, one record per item in item order. */
-    private final Spill itemSpill;
+    /** Annotations, by image. */
+    private final ItemSpill itemSpill;
     /** Images and dead letters. */
     private final Spill spill;
     // Images by ordinal (file order): id, size and spill index of the Image record (-1: none).
@@ -164,14 +164,8 @@ public final class Ingest implements java.io.Closeable {
     private boolean truncated;
 
     private Ingest(Options options, Kind kind, int expected) throws IOException {
-        Spill items = new Spill(options.spillDir(), expected);
-        try {
-            this.spill = new Spill(options.spillDir());
-        } catch (IOException e) {
-            items.close();
-            throw e;
-        }
-        this.itemSpill = items;
+        this.itemSpill = new ItemSpill(options.spillDir(), expected, Files.size(options.file()));
+        this.spill = new Spill(options.spillDir());
         this.annotationIds = new LongSet(expected);
         this.options = options;
         this.kind = kind;
@@ -219,7 +213,7 @@ public final class Ingest implements java.io.Closeable {
 
     @Override
     public void close() throws IOException {
-        try (Spill a = spill; Spill b = itemSpill) {
+        try (Spill a = spill; ItemSpill b = itemSpill) {
             // both closed, and their files deleted, even if one fails
         }
     }
@@ -550,7 +544,7 @@ public final class Ingest implements java.io.Closeable {
             itemImage = Arrays.copyOf(itemImage, Math.max(items + (items >> 1), itemSpill.capacity()));
         }
         itemImage[items] = ordinal;
-        itemSpill.append(encoded);
+        itemSpill.append(ordinal, kind == Kind.RESULTS ? 0 : images, encoded);
         items++;
     }
 
@@ -630,11 +624,7 @@ public final class Ingest implements java.io.Closeable {
     }
 
     private <T extends SpecificRecord> T decode(int spillIndex, Class<T> type) throws IOException {
-        return decode(spill, spillIndex, type);
-    }
-
-    private <T extends SpecificRecord> T decode(Spill from, int spillIndex, Class<T> type) throws IOException {
-        return decoder.decode(type, from.read(spillIndex));
+        return decoder.decode(type, spill.read(spillIndex));
     }
 
     // ---------------------------------------------------------------- pass 2
@@ -752,7 +742,7 @@ public final class Ingest implements java.io.Closeable {
         encoder.setItemCount(mine.size());
         for (int i : mine) {
             encoder.startItem();
-            encoder.writeFixed(itemSpill.read(i));
+            itemSpill.writeTo(i, img, encoder);
         }
         encoder.writeArrayEnd();
         encoder.writeFixed(provenanceBytes);
@@ -764,7 +754,7 @@ public final class Ingest implements java.io.Closeable {
     private PanopticEvent panopticEvent(int img, List<Integer> mine, Provenance prov) throws IOException {
         Image image = imageSpill[img] < 0 ? null : decode(imageSpill[img], Image.class);
         PanopticEvent e = mine.isEmpty() ? PanopticEvent.newBuilder().setImageId(imageIds[img]).setProvenance(prov).build()
-                : decode(itemSpill, mine.get(0), PanopticEvent.class);
+                : decoder.decode(PanopticEvent.class, itemSpill.read(mine.get(0), img));
         e.setImage(image);
         e.setProvenance(prov);
         return e;

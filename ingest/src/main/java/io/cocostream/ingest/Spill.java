@@ -12,14 +12,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
- * An append-only temporary file of records (Avro-encoded items, images, dead letters) indexed by
- * offset (8 bytes a record, lengths follow from the next offset): what lets ingest regroup a
- * file's annotations by image with memory bounded by the index, not by the file.
+ * An append-only temporary file of records (Avro-encoded images, dead letters, one image range's
+ * annotations) indexed by offset (8 bytes a record, lengths follow from the next offset): what lets
+ * ingest regroup a file's annotations by image with memory bounded by the index, not by the file.
  */
 final class Spill implements Closeable {
     private final Path path;
     private final OutputStream out;
-    private final FileChannel reader;
+    /** Opened on the first read: a spill being written holds one file descriptor. */
+    private FileChannel reader;
     private long written;
     /** Start of each record; a record ends where the next starts (or at {@link #written}). */
     private long[] offsets = new long[1024];
@@ -36,7 +37,6 @@ final class Spill implements Closeable {
         this.path = Files.createTempFile(dir, "cocostream-spill-", ".bin");
         path.toFile().deleteOnExit();
         this.out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
-        this.reader = FileChannel.open(path, StandardOpenOption.READ);
     }
 
     /** Appends a record; returns its index. */
@@ -57,29 +57,50 @@ final class Spill implements Closeable {
 
     /** Reads record {@code i} back. */
     byte[] read(int i) throws IOException {
-        long end = i + 1 < count ? offsets[i + 1] : written;
-        byte[] b = new byte[(int) (end - offsets[i])];
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        long pos = offsets[i];
-        while (buf.hasRemaining()) {
-            int n = reader.read(buf, pos + buf.position());
-            if (n < 0) {
-                throw new IOException("spill file " + path + " ends early");
-            }
-        }
+        byte[] b = new byte[(int) (end(i) - offsets[i])];
+        readAt(offsets[i], b, b.length);
         return b;
     }
 
-    /** Records the index can hold before it grows. */
-    int capacity() {
-        return offsets.length;
+    /** Reads the first {@code n} bytes of the file into {@code into}: a whole spill in one sequential read. */
+    void readAll(byte[] into, int n) throws IOException {
+        readAt(0, into, n);
+    }
+
+    private void readAt(long pos, byte[] into, int n) throws IOException {
+        if (reader == null) {
+            reader = FileChannel.open(path, StandardOpenOption.READ);
+        }
+        ByteBuffer buf = ByteBuffer.wrap(into, 0, n);
+        while (buf.hasRemaining()) {
+            if (reader.read(buf, pos + buf.position()) < 0) {
+                throw new IOException("spill file " + path + " ends early");
+            }
+        }
+    }
+
+    /** Where record {@code i} starts in the file. */
+    long start(int i) {
+        return offsets[i];
+    }
+
+    /** Where record {@code i} ends in the file. */
+    long end(int i) {
+        return i + 1 < count ? offsets[i + 1] : written;
+    }
+
+    /** Bytes appended so far. */
+    long size() {
+        return written;
     }
 
     @Override
     public void close() throws IOException {
         try {
             out.close();
-            reader.close();
+            if (reader != null) {
+                reader.close();
+            }
         } finally {
             Files.deleteIfExists(path);
         }
