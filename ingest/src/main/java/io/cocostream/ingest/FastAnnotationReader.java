@@ -1,9 +1,11 @@
 package io.cocostream.ingest;
 
+import io.cocostream.schemas.avro.Image;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.cocostream.mask.Masks;
 import io.cocostream.mask.Rle;
+import io.cocostream.schemas.avro.Image;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -182,6 +184,77 @@ final class FastAnnotationReader {
             return null;
         }
         return encode();
+    }
+
+    /**
+     * An image object from the bytes {@code json[from, to)}, as {@link Converters#image} reads its
+     * tree; null for anything but a plain image (id, width and height as integer literals, a
+     * non-negative id and a positive size, strings printable ASCII without escapes, no key twice),
+     * which the tree path then reads or names.
+     */
+    Image readImage(byte[] json, int from, int to) {
+        in = json;
+        at = from;
+        ok = true;
+        Image.Builder b = Image.newBuilder().setFileName("");
+        int seen = 0;
+        try {
+            if (opens('{', '}')) {
+                do {
+                    readKey();
+                    int bit = imageKey();
+                    if ((seen & bit) != 0) {
+                        throw NotFast.INSTANCE;
+                    }
+                    seen |= bit;
+                    switch (bit) {
+                        case 1 -> b.setId(integer());
+                        case 2 -> b.setWidth(positiveInt());
+                        case 4 -> b.setHeight(positiveInt());
+                        case 8 -> b.setFileName(literalNull() ? "" : ascii());
+                        case 16 -> b.setLicense(literalNull() ? null : integer());
+                        case 32 -> b.setCocoUrl(literalNull() ? null : ascii());
+                        case 64 -> b.setFlickrUrl(literalNull() ? null : ascii());
+                        case 128 -> b.setDateCaptured(literalNull() ? null : ascii());
+                        default -> skip();
+                    }
+                } while (more('}'));
+            }
+            if (!ok || at != to || (seen & 7) != 7 || b.getId() < 0) {
+                return null;
+            }
+        } catch (NotFast | ArrayIndexOutOfBoundsException e) {
+            return null;
+        }
+        return b.build();
+    }
+
+    /** The bit of an image's key in {@link #readImage}, 0 for the keys it skips. */
+    private int imageKey() {
+        return key("id") ? 1 : key("width") ? 2 : key("height") ? 4 : key("file_name") ? 8 : key("license") ? 16
+                : key("coco_url") ? 32 : key("flickr_url") ? 64 : key("date_captured") ? 128 : 0;
+    }
+
+    private int positiveInt() throws NotFast {
+        long v = integer();
+        if (v <= 0 || v > Integer.MAX_VALUE) {
+            throw NotFast.INSTANCE;
+        }
+        return (int) v;
+    }
+
+    /** A string of printable ASCII without escapes (what image fields hold); anything else goes to the tree path. */
+    private String ascii() throws NotFast {
+        expect('"');
+        int s = at;
+        while (in[at] != '"') {
+            // Bytes are signed: anything non-ASCII is negative.
+            if (in[at] < 0x20 || in[at] == '\\') {
+                throw NotFast.INSTANCE;
+            }
+            at++;
+        }
+        return new String(in, s, at++ - s, StandardCharsets.ISO_8859_1);
     }
 
     private void object() throws NotFast {

@@ -334,8 +334,8 @@ public final class Ingest implements java.io.Closeable {
 
     /**
      * Pass 1 on every core, for the kinds with a fast reader: {@link ElementSplitter} cuts the file
-     * into chunks of elements; images and categories are converted here as they come, annotation
-     * chunks are parsed by worker threads and kept here in file order, so the result is the
+     * into chunks of elements; worker threads parse them (annotations and images from their bytes,
+     * categories as trees) and this thread keeps them in file order, so the result is the
      * sequential scan's. Anything unusual throws Fallback before a record is published.
      */
     private void readParallel(MessageDigest sha, Progress progress) throws IOException, ElementSplitter.Fallback {
@@ -374,8 +374,8 @@ public final class Ingest implements java.io.Closeable {
                             while (inFlight.size() >= 2 * threads + 2) {
                                 keep(chunks.removeFirst(), inFlight.removeFirst(), file);
                             }
-                            FastAnnotationReader reader = c.section().equals("annotations")
-                                    ? new FastAnnotationReader(kind == Kind.PERSON_KEYPOINTS) : null;
+                            FastAnnotationReader reader = c.section().equals("categories")
+                                    ? null : new FastAnnotationReader(kind == Kind.PERSON_KEYPOINTS);
                             inFlight.addLast(parsers.submit(() -> parse(c, reader)));
                             chunks.addLast(c);
                             progress.reading(read[0], total, items);
@@ -394,11 +394,11 @@ public final class Ingest implements java.io.Closeable {
 
     /**
      * A parsed chunk: annotations as the fast reader left them (Avro bytes, null where rejected,
-     * image ids, ids), or the trees of the elements of another section.
+     * image ids, ids), images likewise (null where rejected), or the trees of categories.
      */
-    private record Parsed(byte[][] items, long[] imageIds, long[] ids, JsonNode[] trees) {}
+    private record Parsed(byte[][] items, long[] imageIds, long[] ids, Image[] images, JsonNode[] trees) {}
 
-    /** On a parsing thread: annotations through the fast reader straight from their bytes, other elements as trees. */
+    /** On a parsing thread: annotations and images through the fast reader straight from their bytes, categories as trees. */
     private Parsed parse(ElementSplitter.Chunk c, FastAnnotationReader reader) throws IOException {
         int n = c.size();
         if (reader == null) {
@@ -406,9 +406,16 @@ public final class Ingest implements java.io.Closeable {
             for (int i = 0; i < n; i++) {
                 trees[i] = CocoJsonReader.JSON.readTree(c.json(), c.starts()[i], c.ends()[i] - c.starts()[i]);
             }
-            return new Parsed(null, null, null, trees);
+            return new Parsed(null, null, null, null, trees);
         }
-        Parsed out = new Parsed(new byte[n][], new long[n], new long[n], null);
+        if (c.section().equals("images")) {
+            Image[] images = new Image[n];
+            for (int i = 0; i < n; i++) {
+                images[i] = reader.readImage(c.json(), c.starts()[i], c.ends()[i]);
+            }
+            return new Parsed(null, null, null, images, null);
+        }
+        Parsed out = new Parsed(new byte[n][], new long[n], new long[n], null, null);
         for (int i = 0; i < n; i++) {
             out.items()[i] = reader.read(c.json(), c.starts()[i], c.ends()[i], heights, widths);
             out.imageIds()[i] = reader.imageId();
@@ -418,8 +425,8 @@ public final class Ingest implements java.io.Closeable {
     }
 
     /**
-     * Keeps a parsed chunk's elements in file order: annotations the fast reader took as they are,
-     * every other element down the tree path.
+     * Keeps a parsed chunk's elements in file order: annotations and images the fast reader took as
+     * they are, every other element down the tree path.
      */
     private void keep(ElementSplitter.Chunk c, Future<Parsed> parsed, String file) throws IOException,
             ElementSplitter.Fallback {
@@ -438,6 +445,10 @@ public final class Ingest implements java.io.Closeable {
         for (int i = 0; i < c.size(); i++) {
             if (p.trees() != null) {
                 element(c.section(), c.firstIndex() + i, p.trees()[i], at(c, i, file));
+            } else if (p.images() != null) {
+                if (!fastImage(p.images()[i])) {
+                    element(c.section(), c.firstIndex() + i, tree(c, i), at(c, i, file));
+                }
             } else if (!fastAnnotation(p.items()[i], p.imageIds()[i], p.ids()[i])) {
                 element(c.section(), c.firstIndex() + i, tree(c, i), at(c, i, file));
             }
@@ -475,6 +486,15 @@ public final class Ingest implements java.io.Closeable {
             }
         });
         preloaded = true;
+    }
+
+    /** Keeps an image the fast reader read; false when it was rejected (null) or repeats an id: the tree path says why. */
+    private boolean fastImage(Image img) throws IOException {
+        if (img == null || imageOrdinals.get(img.getId()) >= 0) {
+            return false;
+        }
+        addImage(img.getId(), img.getHeight(), img.getWidth(), spill.append(encode(img)));
+        return true;
     }
 
     private void image(JsonNode e, Location at) throws IOException {

@@ -140,4 +140,77 @@ class ConvertersEquivalenceTest {
                 + " \"segmentation\": {\"size\": [10.0, 10], \"counts\": \"0T3\"}}]}");
         compare(odd, false);
     }
+
+    /** Compares the byte reader with the tree path on every image of a file; returns how many the byte reader took. */
+    static int compareImages(Path file) {
+        FastAnnotationReader fromBytes = new FastAnnotationReader(false);
+        CocoJsonReader reader = new CocoJsonReader(file);
+        int[] taken = {0};
+        reader.scan(Set.of("images"), new CocoJsonReader.ElementHandler() {
+            @Override
+            public boolean stream(String section, long index, JsonParser p, Location at) throws IOException {
+                long from = p.currentTokenLocation().getByteOffset();
+                p.skipChildren();
+                byte[] raw = reader.slice(from, p.currentLocation().getByteOffset());
+                JsonNode tree = CocoJsonReader.JSON.readTree(raw);
+                io.cocostream.schemas.avro.Image got = fromBytes.readImage(raw, 0, raw.length);
+                io.cocostream.schemas.avro.Image slow;
+                try {
+                    slow = Converters.image(tree, at);
+                } catch (CocoFormatException e) {
+                    assertNull(got, "the fast path must not accept what the tree path refuses: " + tree);
+                    return true;
+                }
+                if (got != null) {
+                    assertArrayEquals(encode(slow), encode(got), "same Avro bytes for " + tree);
+                    taken[0]++;
+                }
+                return true;
+            }
+
+            @Override
+            public void element(String section, long index, JsonNode element, Location location) {
+                throw new AssertionError("every image is streamed");
+            }
+        });
+        return taken[0];
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "instances/instances_val2017_mini.json, 79",
+        "person_keypoints/person_keypoints_val2017_mini.json, 79",
+        "captions/captions_val2017.json, 5000",
+        "panoptic/panopticapi__panoptic_examples.json, 2",
+        "stuff/cocostuffapi__stuff_examples.json, 2",
+    })
+    void sharedImagesTakeTheFastPathWithIdenticalBytes(String relative, int expected) {
+        assertEquals(expected, compareImages(SharedData.coco().resolve(relative)));
+    }
+
+    @Test
+    void oddImagesAgree(@TempDir Path dir) throws IOException {
+        String[] odd = {
+            "{\"id\": 1, \"width\": 640, \"height\": 480}",
+            "{ \"height\" : 480 ,\n \"width\":640, \"extra\": {\"a\": [1, \"}\", null]}, \"id\": 7 }",
+            "{\"id\": 1, \"width\": 640, \"height\": 480, \"license\": 1.5, \"file_name\": 12}",
+            "{\"id\": 1, \"width\": 640, \"height\": 480, \"license\": \"3\", \"coco_url\": null, \"file_name\": null}",
+            "{\"id\": 1, \"width\": 640, \"height\": 480, \"license\": -2, \"date_captured\": \"2013-11-14 16:28:13\"}",
+            "{\"id\": 1, \"width\": 640, \"height\": 480, \"license\": 99999999999999999999}",
+            "{\"id\": 1.0, \"width\": 640, \"height\": 480}",
+            "{\"id\": -1, \"width\": 640, \"height\": 480}",
+            "{\"id\": 1, \"width\": 0, \"height\": 480}",
+            "{\"id\": 1, \"width\": 4294967296, \"height\": 480}",
+            "{\"id\": 1, \"height\": 480}",
+            "{\"id\": 1, \"id\": 2, \"width\": 640, \"height\": 480}",
+            "{\"id\": 1, \"width\": 640, \"height\": 480, \"file_name\": \"caf\u00e9.jpg\"}",
+            "{\"id\": 1, \"width\": 640, \"height\": 480, \"file_name\": \"a\\\"b.jpg\", \"flickr_url\": \"http://x/y\"}",
+            "{\"id\": 1, \"width\": 640, \"height\": 480, \"file_name\": \"a\\u0041.jpg\"}",
+            "{}",
+        };
+        Path f = dir.resolve("images.json");
+        Files.writeString(f, "{\"images\": [" + String.join(",\n", odd) + "]}");
+        // Plain ones are taken; everything unusual is left to the tree path, which decides the same or names the problem.
+        assertEquals(3, compareImages(f));
+    }
 }
