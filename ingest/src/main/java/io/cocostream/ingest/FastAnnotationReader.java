@@ -196,7 +196,15 @@ final class FastAnnotationReader {
         in = json;
         at = from;
         ok = true;
-        Image.Builder b = Image.newBuilder().setFileName("");
+        // Locals and the all-args constructor, not Avro's builder: this runs for every image.
+        long id = -1;
+        int width = 0;
+        int height = 0;
+        String fileName = "";
+        Long license = null;
+        String cocoUrl = null;
+        String flickrUrl = null;
+        String dateCaptured = null;
         int seen = 0;
         try {
             if (opens('{', '}')) {
@@ -208,25 +216,25 @@ final class FastAnnotationReader {
                     }
                     seen |= bit;
                     switch (bit) {
-                        case 1 -> b.setId(integer());
-                        case 2 -> b.setWidth(positiveInt());
-                        case 4 -> b.setHeight(positiveInt());
-                        case 8 -> b.setFileName(literalNull() ? "" : ascii());
-                        case 16 -> b.setLicense(literalNull() ? null : integer());
-                        case 32 -> b.setCocoUrl(literalNull() ? null : ascii());
-                        case 64 -> b.setFlickrUrl(literalNull() ? null : ascii());
-                        case 128 -> b.setDateCaptured(literalNull() ? null : ascii());
+                        case 1 -> id = integer();
+                        case 2 -> width = positiveInt();
+                        case 4 -> height = positiveInt();
+                        case 8 -> fileName = literalNull() ? "" : ascii();
+                        case 16 -> license = literalNull() ? null : integer();
+                        case 32 -> cocoUrl = literalNull() ? null : ascii();
+                        case 64 -> flickrUrl = literalNull() ? null : ascii();
+                        case 128 -> dateCaptured = literalNull() ? null : ascii();
                         default -> skip();
                     }
                 } while (more('}'));
             }
-            if (!ok || at != to || (seen & 7) != 7 || b.getId() < 0) {
+            if (!ok || at != to || (seen & 7) != 7 || id < 0) {
                 return null;
             }
         } catch (NotFast | ArrayIndexOutOfBoundsException e) {
             return null;
         }
-        return b.build();
+        return new Image(id, width, height, fileName, license, cocoUrl, flickrUrl, dateCaptured);
     }
 
     /** The bit of an image's key in {@link #readImage}, 0 for the keys it skips. */
