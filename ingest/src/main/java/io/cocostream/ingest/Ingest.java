@@ -682,24 +682,21 @@ public final class Ingest implements java.io.Closeable {
         }
         Arrays.sort(order);
         itemImage = null; // order holds the ordinals now
-        int next = 0;
         long published = resumeAfter;
-        long annotationsPublished = 0;
-        for (int img = 0; img < images; img++) {
-            List<Integer> mine = new ArrayList<>();
+        for (int img = 0, next = 0; img < images; img++) {
+            // This image's annotations are order[from, next), their item indices in the low 32 bits.
+            int from = next;
             while (next < order.length && (int) (order[next] >>> 32) == img) {
-                mine.add((int) order[next]);
                 next++;
             }
             if (img < resumeAfter) {
                 continue;
             }
             if (kind == Kind.PANOPTIC) {
-                publisher.send(kind.topic(), imageIds[img], panopticEvent(img, mine, prov));
+                publisher.send(kind.topic(), imageIds[img], panopticEvent(img, from == next ? -1 : (int) order[from], prov));
             } else {
-                publisher.sendEncoded(kind.topic(), imageIds[img], eventSchema(), encodedEvent(img, mine, prov));
+                publisher.sendEncoded(kind.topic(), imageIds[img], eventSchema(), encodedEvent(img, order, from, next, prov));
             }
-            annotationsPublished += mine.size();
             count(perTopic, kind.topic(), 1);
             published++;
             if (published % options.chunkImages() == 0) {
@@ -743,7 +740,7 @@ public final class Ingest implements java.io.Closeable {
      * An event assembled from its encoded parts, without decoding them: every per-image event but
      * panoptic's is image_id, image (union, absent for results), annotations (array), provenance.
      */
-    private byte[] encodedEvent(int img, List<Integer> mine, Provenance prov) throws IOException {
+    private byte[] encodedEvent(int img, long[] order, int from, int to, Provenance prov) throws IOException {
         if (provenanceBytes == null) {
             provenanceBytes = encode(prov);
         }
@@ -759,10 +756,10 @@ public final class Ingest implements java.io.Closeable {
             }
         }
         encoder.writeArrayStart();
-        encoder.setItemCount(mine.size());
-        for (int i : mine) {
+        encoder.setItemCount(to - from);
+        for (int k = from; k < to; k++) {
             encoder.startItem();
-            itemSpill.writeTo(i, img, encoder);
+            itemSpill.writeTo((int) order[k], img, encoder);
         }
         encoder.writeArrayEnd();
         encoder.writeFixed(provenanceBytes);
@@ -770,11 +767,11 @@ public final class Ingest implements java.io.Closeable {
         return buf.toByteArray();
     }
 
-    /** A panoptic event: its one element per image, decoded and completed with image and provenance. */
-    private PanopticEvent panopticEvent(int img, List<Integer> mine, Provenance prov) throws IOException {
+    /** A panoptic event: its one element per image (item -1: none), decoded and completed with image and provenance. */
+    private PanopticEvent panopticEvent(int img, int item, Provenance prov) throws IOException {
         Image image = imageSpill[img] < 0 ? null : decode(imageSpill[img], Image.class);
-        PanopticEvent e = mine.isEmpty() ? PanopticEvent.newBuilder().setImageId(imageIds[img]).setProvenance(prov).build()
-                : decoder.decode(PanopticEvent.class, itemSpill.read(mine.get(0), img));
+        PanopticEvent e = item < 0 ? PanopticEvent.newBuilder().setImageId(imageIds[img]).setProvenance(prov).build()
+                : decoder.decode(PanopticEvent.class, itemSpill.read(item, img));
         e.setImage(image);
         e.setProvenance(prov);
         return e;
