@@ -26,6 +26,8 @@ final class ItemSpill implements Closeable {
     private final long maxLoad;
     /** Images per bucket as a power of two; -1 until the first item. */
     private int shift = -1;
+    /** Items a bucket's index is sized for at first (it grows if needed). */
+    private int bucketItems;
     private Spill[] buckets = new Spill[0];
     /** Each item's record index in its bucket. */
     private int[] local;
@@ -57,13 +59,15 @@ final class ItemSpill implements Closeable {
             int wanted = (int) Math.max(1, Math.min(MAX_BUCKETS, (fileBytes + BUCKET_BYTES - 1) / BUCKET_BYTES));
             int perBucket = images == 0 ? 1 << 30 : Math.max(1, (images + wanted - 1) / wanted);
             shift = 32 - Integer.numberOfLeadingZeros(perBucket - 1);
+            long used = images == 0 ? 1 : Math.max(1, (images + (1L << shift) - 1) >>> shift);
+            bucketItems = (int) Math.max(1024, expected / used);
         }
         int b = ordinal >>> shift;
         if (b >= buckets.length) {
             buckets = Arrays.copyOf(buckets, Math.max(b + 1, buckets.length * 2));
         }
         if (buckets[b] == null) {
-            buckets[b] = new Spill(dir, Math.max(1024, expected / Math.max(1, buckets.length)));
+            buckets[b] = new Spill(dir, bucketItems);
         }
         if (count == local.length) {
             local = Arrays.copyOf(local, count + (count >> 1));
