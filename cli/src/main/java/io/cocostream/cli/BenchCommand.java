@@ -18,7 +18,6 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -111,12 +110,8 @@ final class BenchCommand implements Callable<Integer> {
             Files.write(again, new byte[] {'\n'}, java.nio.file.StandardOpenOption.APPEND);
             Timed warm = ingest(again, client, mb, "next file in the same JVM (`cocostream ingest --watch`)");
 
-            double slower = Math.min(mb / scan, ppMb);
-            for (Timed t : List.of(cold, warm)) {
-                out.printf("ratios, %s: ingest/scan %.2f, ingest/ProducerPerformance %.2f, ingest/slower baseline %.2f (target >= 0.5)%n",
-                        t == cold ? "first file" : "next file", t.mbPerSecond() / (mb / scan), t.mbPerSecond() / ppMb,
-                        t.mbPerSecond() / slower);
-            }
+            ratios("first file", cold.mbPerSecond(), mb / scan, ppMb);
+            ratios("next file", warm.mbPerSecond(), mb / scan, ppMb);
         } finally {
             if (file == null) {
                 Files.deleteIfExists(f);
@@ -128,6 +123,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private record Timed(Ingest.Result result, double mbPerSecond) {}
+
+    private void ratios(String which, double ingest, double scan, double producerPerformance) {
+        out.printf("ratios, %s: ingest/scan %.2f, ingest/ProducerPerformance %.2f, ingest/slower baseline %.2f (target >= 0.5)%n",
+                which, ingest / scan, ingest / producerPerformance, ingest / Math.min(scan, producerPerformance));
+    }
 
     /** One timed ingest, printed with its JIT compilation time (the cold start a first file pays). */
     private Timed ingest(Path f, Map<String, Object> client, double mb, String what) throws Exception {

@@ -374,9 +374,7 @@ public final class Ingest implements java.io.Closeable {
                             while (inFlight.size() >= 2 * threads + 2) {
                                 keep(chunks.removeFirst(), inFlight.removeFirst(), file);
                             }
-                            FastAnnotationReader reader = c.section().equals("categories")
-                                    ? null : new FastAnnotationReader(kind == Kind.PERSON_KEYPOINTS);
-                            inFlight.addLast(parsers.submit(() -> parse(c, reader)));
+                            inFlight.addLast(parsers.submit(() -> parse(c)));
                             chunks.addLast(c);
                             progress.reading(read[0], total, items);
                         }
@@ -399,15 +397,16 @@ public final class Ingest implements java.io.Closeable {
     private record Parsed(byte[][] items, long[] imageIds, long[] ids, Image[] images, JsonNode[] trees) {}
 
     /** On a parsing thread: annotations and images through the fast reader straight from their bytes, categories as trees. */
-    private Parsed parse(ElementSplitter.Chunk c, FastAnnotationReader reader) throws IOException {
+    private Parsed parse(ElementSplitter.Chunk c) throws IOException, ElementSplitter.Fallback {
         int n = c.size();
-        if (reader == null) {
+        if (c.section().equals("categories")) {
             JsonNode[] trees = new JsonNode[n];
             for (int i = 0; i < n; i++) {
-                trees[i] = CocoJsonReader.JSON.readTree(c.json(), c.starts()[i], c.ends()[i] - c.starts()[i]);
+                trees[i] = tree(c, i);
             }
             return new Parsed(null, null, null, null, trees);
         }
+        FastAnnotationReader reader = new FastAnnotationReader(kind == Kind.PERSON_KEYPOINTS);
         if (c.section().equals("images")) {
             Image[] images = new Image[n];
             for (int i = 0; i < n; i++) {
@@ -437,8 +436,8 @@ public final class Ingest implements java.io.Closeable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while parsing " + file);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof JsonProcessingException) {
-                throw new ElementSplitter.Fallback("malformed JSON in " + c.section());
+            if (e.getCause() instanceof ElementSplitter.Fallback f) {
+                throw f;
             }
             throw new IOException("cannot parse " + file + ": " + e.getCause(), e.getCause());
         }
@@ -446,7 +445,7 @@ public final class Ingest implements java.io.Closeable {
             if (p.trees() != null) {
                 element(c.section(), c.firstIndex() + i, p.trees()[i], at(c, i, file));
             } else if (p.images() != null) {
-                if (!fastImage(p.images()[i])) {
+                if (p.images()[i] == null || !keepImage(p.images()[i])) {
                     element(c.section(), c.firstIndex() + i, tree(c, i), at(c, i, file));
                 }
             } else if (!fastAnnotation(p.items()[i], p.imageIds()[i], p.ids()[i])) {
@@ -488,21 +487,20 @@ public final class Ingest implements java.io.Closeable {
         preloaded = true;
     }
 
-    /** Keeps an image the fast reader read; false when it was rejected (null) or repeats an id: the tree path says why. */
-    private boolean fastImage(Image img) throws IOException {
-        if (img == null || imageOrdinals.get(img.getId()) >= 0) {
+    private void image(JsonNode e, Location at) throws IOException {
+        Image img = Converters.image(e, at);
+        if (!keepImage(img)) {
+            throw new CocoFormatException(Json.at(at, "id"), "duplicate image id " + img.getId());
+        }
+    }
+
+    /** Keeps an image; false when its id was seen before (the caller says so, raw JSON in hand). */
+    private boolean keepImage(Image img) throws IOException {
+        if (imageOrdinals.get(img.getId()) >= 0) {
             return false;
         }
         addImage(img.getId(), img.getHeight(), img.getWidth(), spill.append(encode(img)));
         return true;
-    }
-
-    private void image(JsonNode e, Location at) throws IOException {
-        Image img = Converters.image(e, at);
-        if (imageOrdinals.get(img.getId()) >= 0) {
-            throw new CocoFormatException(Json.at(at, "id"), "duplicate image id " + img.getId());
-        }
-        addImage(img.getId(), img.getHeight(), img.getWidth(), spill.append(encode(img)));
     }
 
     private int addImage(long id, int h, int w, int spillIndex) {

@@ -31,21 +31,63 @@ class ConvertersEquivalenceTest {
     static int compare(Path file, boolean keypoints) {
         FastAnnotationReader fast = new FastAnnotationReader(keypoints);
         FastAnnotationReader fromBytes = new FastAnnotationReader(keypoints);
+        return compare(file, "annotations", p -> fast.read(p, id -> 0, id -> 0),
+                raw -> fromBytes.read(raw, 0, raw.length, id -> 0, id -> 0),
+                (tree, at) -> keypoints ? Converters.keypoints(tree, at, Converters.ImageSize.UNKNOWN)
+                        : Converters.instance(tree, at, Converters.ImageSize.UNKNOWN));
+    }
+
+    /** Compares the byte reader with the tree path on every image of a file; returns how many the byte reader took. */
+    static int compareImages(Path file) {
+        FastAnnotationReader fromBytes = new FastAnnotationReader(false);
+        return compare(file, "images", null, raw -> {
+            io.cocostream.schemas.avro.Image got = fromBytes.readImage(raw, 0, raw.length);
+            return got == null ? null : encode(got);
+        }, Converters::image);
+    }
+
+    /** A fast reader from Jackson tokens: the element at the parser's START_OBJECT as Avro bytes, or null. */
+    interface TokenPath {
+        byte[] read(JsonParser p) throws IOException;
+    }
+
+    /** A fast reader from an element's bytes: its Avro bytes, or null. */
+    interface BytePath {
+        byte[] read(byte[] raw) throws IOException;
+    }
+
+    /** The tree path, which throws CocoFormatException for what it refuses. */
+    interface TreePath {
+        SpecificRecord read(JsonNode tree, Location at);
+    }
+
+    /**
+     * Reads every element of {@code section} with the fast readers ({@code tokens} may be null) and
+     * with the tree path: the byte reader repeats the token reader, accepts nothing the tree path
+     * refuses and writes the tree path's bytes. Returns how many elements the byte reader took.
+     */
+    static int compare(Path file, String section, TokenPath tokens, BytePath bytes, TreePath trees) {
         CocoJsonReader reader = new CocoJsonReader(file);
         int[] taken = {0};
-        reader.scan(Set.of("annotations"), new CocoJsonReader.ElementHandler() {
+        reader.scan(Set.of(section), new CocoJsonReader.ElementHandler() {
             @Override
-            public boolean stream(String section, long index, JsonParser p, Location at) throws IOException {
+            public boolean stream(String s, long index, JsonParser p, Location at) throws IOException {
                 long from = p.currentTokenLocation().getByteOffset();
-                byte[] got = fast.read(p, id -> 0, id -> 0);
+                byte[] byTokens = null;
+                if (tokens == null) {
+                    p.skipChildren();
+                } else {
+                    byTokens = tokens.read(p);
+                }
                 byte[] raw = reader.slice(from, p.currentLocation().getByteOffset());
                 JsonNode tree = CocoJsonReader.JSON.readTree(raw);
-                assertArrayEquals(got, fromBytes.read(raw, 0, raw.length, id -> 0, id -> 0),
-                        "the byte reader reads what the token reader reads: " + tree);
+                byte[] got = bytes.read(raw);
+                if (tokens != null) {
+                    assertArrayEquals(byTokens, got, "the byte reader reads what the token reader reads: " + tree);
+                }
                 SpecificRecord slow;
                 try {
-                    slow = keypoints ? Converters.keypoints(tree, at, Converters.ImageSize.UNKNOWN)
-                            : Converters.instance(tree, at, Converters.ImageSize.UNKNOWN);
+                    slow = trees.read(tree, at);
                 } catch (CocoFormatException e) {
                     assertNull(got, "the fast path must not accept what the tree path refuses: " + tree);
                     return true;
@@ -58,8 +100,8 @@ class ConvertersEquivalenceTest {
             }
 
             @Override
-            public void element(String section, long index, JsonNode element, Location location) {
-                throw new AssertionError("every annotation is streamed");
+            public void element(String s, long index, JsonNode element, Location location) {
+                throw new AssertionError("every element of " + section + " is streamed");
             }
         });
         return taken[0];
@@ -139,41 +181,6 @@ class ConvertersEquivalenceTest {
                 + " {\"id\": 2, \"image_id\": 1, \"category_id\": 1, \"area\": 1, \"iscrowd\": 2, \"bbox\": [0, 0, 1, 1],"
                 + " \"segmentation\": {\"size\": [10.0, 10], \"counts\": \"0T3\"}}]}");
         compare(odd, false);
-    }
-
-    /** Compares the byte reader with the tree path on every image of a file; returns how many the byte reader took. */
-    static int compareImages(Path file) {
-        FastAnnotationReader fromBytes = new FastAnnotationReader(false);
-        CocoJsonReader reader = new CocoJsonReader(file);
-        int[] taken = {0};
-        reader.scan(Set.of("images"), new CocoJsonReader.ElementHandler() {
-            @Override
-            public boolean stream(String section, long index, JsonParser p, Location at) throws IOException {
-                long from = p.currentTokenLocation().getByteOffset();
-                p.skipChildren();
-                byte[] raw = reader.slice(from, p.currentLocation().getByteOffset());
-                JsonNode tree = CocoJsonReader.JSON.readTree(raw);
-                io.cocostream.schemas.avro.Image got = fromBytes.readImage(raw, 0, raw.length);
-                io.cocostream.schemas.avro.Image slow;
-                try {
-                    slow = Converters.image(tree, at);
-                } catch (CocoFormatException e) {
-                    assertNull(got, "the fast path must not accept what the tree path refuses: " + tree);
-                    return true;
-                }
-                if (got != null) {
-                    assertArrayEquals(encode(slow), encode(got), "same Avro bytes for " + tree);
-                    taken[0]++;
-                }
-                return true;
-            }
-
-            @Override
-            public void element(String section, long index, JsonNode element, Location location) {
-                throw new AssertionError("every image is streamed");
-            }
-        });
-        return taken[0];
     }
 
     @ParameterizedTest(name = "{0}")
