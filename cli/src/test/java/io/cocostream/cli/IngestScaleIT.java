@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Memory bounded by the largest image, not by the file, as a vendor's job meets it: a synthetic
  * instances file the size of train2017 (about 445 MB, annotations not sorted by image), and one
  * four times that size, each ingested by {@code cocostream ingest} in a JVM of its own with
- * {@code -Xmx256m}: the batch completes with every image and annotation of the file.
+ * {@code -Xmx256m}: the batch completes with every image and annotation of the file. It takes
+ * about 2.5 minutes on two cores and 4.4 GB of temporary disk at its peak (file, spill, broker log).
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class IngestScaleIT {
