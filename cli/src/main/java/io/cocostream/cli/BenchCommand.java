@@ -9,6 +9,7 @@ import io.cocostream.ingest.Kind;
 import io.cocostream.ingest.Synth;
 import io.cocostream.schemas.TopicAdmin;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.lang.management.CompilationMXBean;
@@ -18,9 +19,12 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.tools.ProducerPerformance;
@@ -33,13 +37,18 @@ import picocli.CommandLine.Option;
  * Kafka's ProducerPerformance sending as many records of the same average size. The broker is warmed
  * first, as a production broker is; the ingest runs twice, as the first file of a JVM (our code
  * cold) and as the next one (what {@code ingest --watch} does for every delivery after its first).
+ * Then like against like for a one-shot run: {@code cocostream ingest} and ProducerPerformance, each
+ * a fresh JVM (start, JIT and exit included), and the issue's scale reference, Python loading the
+ * file as pycocotools does, with each one's peak resident memory.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measures ingest (MB/s, images/s, peak heap) of a synthetic or given file on an in-process broker,"
                 + " next to a bare Jackson token scan of the file and Kafka's ProducerPerformance sending the same"
                 + " number of records of the same average size, and prints the ratios. The broker is warmed first; the"
                 + " ingest runs twice: as the first file of this JVM and as the next one (as `ingest --watch` runs)."
-                + " A measurement, not a test."})
+                + " Then, each as a process of its own timed from start to exit with its peak RSS: a one-shot ingest with"
+                + " cli/jvm/ingest.options, ProducerPerformance, and python3 loading the file as pycocotools does (json.load"
+                + " and its index; skipped without python3). A measurement, not a test."})
 final class BenchCommand implements Callable<Integer> {
     private static final String WARM_UP_TOPIC = "bench.warm-up";
     private static final String PRODUCER_PERFORMANCE_TOPIC = "bench.producer-performance";
@@ -83,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         double mb = Files.size(f) / 1e6;
         Path again = tmp.resolve("same-content-new-batch.json");
+        Path third = tmp.resolve("same-content-third-batch.json");
         try (EmbeddedStack stack = EmbeddedStack.startTemporary()) {
             Map<String, Object> client = stack.clientConfig();
             TopicAdmin.ensure(client, 6, Optional.empty());
@@ -112,11 +122,23 @@ final class BenchCommand implements Callable<Integer> {
 
             ratios("first file", cold.mbPerSecond(), mb / scan, ppMb);
             ratios("next file", warm.mbPerSecond(), mb / scan, ppMb);
+
+            // A one-shot ingest against ProducerPerformance as one-shot (both pay their JVM start and
+            // JIT), and against the issue's scale reference, loading the file as pycocotools does.
+            Files.copy(f, third);
+            Files.write(third, new byte[] {'\n', '\n'}, java.nio.file.StandardOpenOption.APPEND);
+            oneShot(stack, third, tmp, r.images(), recordSize);
         } finally {
             if (file == null) {
                 Files.deleteIfExists(f);
             }
             Files.deleteIfExists(again);
+            Files.deleteIfExists(third);
+            try (var left = Files.list(tmp)) {
+                for (Path p : left.toList()) {
+                    Files.delete(p);
+                }
+            }
             Files.deleteIfExists(tmp);
         }
         return 0;
@@ -154,16 +176,114 @@ final class BenchCommand implements Callable<Integer> {
         return n;
     }
 
+    /**
+     * A one-shot ingest and one-shot ProducerPerformance, each in a fresh JVM against this broker,
+     * timed from process start to exit, then the Python load of the same file.
+     */
+    private void oneShot(EmbeddedStack stack, Path f, Path tmp, long records, int recordSize) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("java.class.path");
+        double mb = Files.size(f) / 1e6;
+        out.println("one-shot processes, each timed from its start to its exit (peak RSS: VmHWM, sampled every 20 ms):");
+        List<String> pp = new ArrayList<>(List.of(java, "-cp", classPath, ProducerPerformance.class.getName()));
+        pp.addAll(producerPerformanceArgs(stack.bootstrapServers(), PRODUCER_PERFORMANCE_TOPIC, records, recordSize));
+        Child producer = Child.run(pp);
+        out.printf("  ProducerPerformance on this broker, %d records of %d bytes: %.2f s, peak RSS %.0f MB%n", records,
+                recordSize, producer.seconds(), producer.peakRssMb());
+        Path options = resource("/jvm/ingest.options", tmp);
+        Child ingest = Child.run(List.of(java, "@" + options, "-cp", classPath, Cocostream.class.getName(), "ingest",
+                "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(), f.toString()));
+        out.printf("  cocostream ingest on this broker, with cli/jvm/ingest.options: %.2f s = %.1f MB/s, peak RSS %.0f MB%n",
+                ingest.seconds(), mb / ingest.seconds(), ingest.peakRssMb());
+        out.printf("ratio, one-shot: ingest/ProducerPerformance %.2f (target >= 0.5)%n", producer.seconds() / ingest.seconds());
+        Optional<Child> python = Child.tryRun(List.of("python3", resource("/python/pycocotools_load.py", tmp).toString(), f.toString()));
+        if (python.isEmpty()) {
+            out.println("  Python load skipped: no python3 on the PATH");
+            return;
+        }
+        Matcher m = Pattern.compile("seconds ([0-9.]+) peak_rss_mb ([0-9]+)").matcher(python.get().output());
+        if (!m.find()) {
+            throw new IllegalStateException("no result from the Python load: " + python.get().output());
+        }
+        double seconds = Double.parseDouble(m.group(1));
+        double rss = Double.parseDouble(m.group(2));
+        out.printf("  Python json.load + pycocotools' index (pycocotools_load.py): %.2f s, peak RSS %.0f MB%n", seconds, rss);
+        out.printf("ratios, one-shot ingest to the Python load: %.1fx as fast (target 5x), %.2f of its memory (target <= 0.10)%n",
+                seconds / ingest.seconds(), ingest.peakRssMb() / rss);
+    }
+
+    /** A classpath resource as a file of {@code dir}, for a child process to read. */
+    private static Path resource(String name, Path dir) throws IOException {
+        Path p = dir.resolve(name.substring(name.lastIndexOf('/') + 1));
+        try (InputStream in = BenchCommand.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is not in the jar");
+            }
+            Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return p;
+    }
+
+    /** A finished child process: wall seconds from start to exit, its peak RSS, its output. */
+    private record Child(double seconds, double peakRssMb, String output) {
+        /** Runs the command, or returns empty if it cannot be started (not installed). */
+        static Optional<Child> tryRun(List<String> command) throws InterruptedException {
+            try {
+                return Optional.of(run(command));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+
+        static Child run(List<String> command) throws IOException, InterruptedException {
+            Path log = Files.createTempFile("cocostream-bench-child-", ".log");
+            try {
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                // VmHWM only grows, so the last sample before exit misses at most the last few milliseconds.
+                Path status = Path.of("/proc", String.valueOf(p.pid()), "status");
+                long peakKb = 0;
+                while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
+                    peakKb = Math.max(peakKb, highWaterMarkKb(status));
+                }
+                double seconds = secs(t0);
+                String output = Files.readString(log);
+                if (p.exitValue() != 0) {
+                    throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + output);
+                }
+                return new Child(seconds, peakKb / 1024.0, output);
+            } finally {
+                Files.deleteIfExists(log);
+            }
+        }
+
+        private static long highWaterMarkKb(Path status) {
+            try {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("VmHWM:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Not Linux, or the process has just exited: keep the last sample.
+            }
+            return 0;
+        }
+    }
+
+    private static List<String> producerPerformanceArgs(String bootstrap, String topic, long records, int size) {
+        return List.of("--topic", topic, "--num-records", String.valueOf(records), "--record-size", String.valueOf(size),
+                "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true",
+                "linger.ms=20", "batch.size=262144", "compression.type=lz4", "max.request.size=8388608");
+    }
+
     /** Runs Kafka's ProducerPerformance in-process with our producer settings and returns its MB/s. */
     private static double producerPerformance(String bootstrap, String topic, long records, int size) throws Exception {
         PrintStream stdout = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try {
             System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            ProducerPerformance.main(new String[] {"--topic", topic, "--num-records",
-                String.valueOf(records), "--record-size", String.valueOf(size), "--throughput", "-1",
-                "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all", "enable.idempotence=true",
-                "linger.ms=20", "batch.size=262144", "compression.type=lz4", "max.request.size=8388608"});
+            ProducerPerformance.main(producerPerformanceArgs(bootstrap, topic, records, size).toArray(String[]::new));
         } finally {
             System.setOut(stdout);
         }

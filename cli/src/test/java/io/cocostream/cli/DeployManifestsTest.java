@@ -22,6 +22,7 @@ import picocli.CommandLine;
 /** The k8s manifests and the image as the command they run would see them. */
 class DeployManifestsTest {
     private static final Path K8S = Path.of("..", "k8s");
+    private static final String IMAGE_DIR = "/opt/cocostream/";
     private static final Pattern NAME = Pattern.compile("(\\d{3})-([A-Za-z]+)-([a-z0-9-]+)\\.yaml");
     /** Every environment variable the command reads (ConnectionOptions, and ingest's producer). */
     private static final Set<String> KNOWN_ENV = Set.of(ConnectionOptions.ENV_BOOTSTRAP, ConnectionOptions.ENV_REGISTRY,
@@ -56,6 +57,7 @@ class DeployManifestsTest {
     void everyContainerCommandParsesAndEveryVariableIsRead() throws IOException {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
         int commands = 0;
+        int jvmOptions = 0;
         for (Path f : manifests()) {
             JsonNode doc = yaml.readTree(f.toFile());
             for (JsonNode c : doc.path("spec").path("template").path("spec").path("containers")) {
@@ -65,19 +67,31 @@ class DeployManifestsTest {
                 // Throws on an unknown subcommand or option, or a bad value.
                 new CommandLine(new Cocostream()).parseArgs(args.toArray(String[]::new));
                 commands++;
+                for (JsonNode e : c.path("env")) {
+                    if (e.path("name").asText().equals("JDK_JAVA_OPTIONS")) {
+                        // The image holds cli/jvm/ under IMAGE_DIR (see the Dockerfile test below).
+                        String options = e.path("value").asText();
+                        assertTrue(options.startsWith("@" + IMAGE_DIR), f + ": " + options);
+                        Path file = Path.of("jvm", options.substring(IMAGE_DIR.length() + 1));
+                        assertTrue(Files.isRegularFile(file), f + ": " + options + " is not a file of cli/jvm/");
+                        jvmOptions++;
+                    }
+                }
             }
             for (JsonNode v : doc.path("data").isMissingNode() ? List.<JsonNode>of() : List.of(doc.path("data"))) {
                 v.fieldNames().forEachRemaining(name -> assertTrue(KNOWN_ENV.contains(name), f + ": " + name + " is not read"));
             }
         }
         assertEquals(2, commands, "serve and ingest");
+        assertEquals(1, jvmOptions, "ingest runs with its own JVM options");
     }
 
     @Test
     void theImageTrustsTheGeneratedAvroPackageAndRunsTheJar() throws IOException {
         String dockerfile = Files.readString(Path.of("..", "deploy", "Dockerfile"));
         assertTrue(dockerfile.contains("-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cocostream.schemas.avro"), dockerfile);
-        assertTrue(dockerfile.contains("COPY cli/target/cocostream.jar"), dockerfile);
+        assertTrue(dockerfile.contains("COPY cli/target/cocostream.jar " + IMAGE_DIR), dockerfile);
+        assertTrue(dockerfile.contains("COPY cli/jvm/ " + IMAGE_DIR + "\n"), dockerfile);
         assertTrue(dockerfile.contains("USER 10001"), "not root");
     }
 }

@@ -24,9 +24,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Memory bounded by the largest image, not by the file, as a vendor's job meets it: a synthetic
  * instances file the size of train2017 (about 445 MB, annotations not sorted by image), and one
- * four times that size, each ingested by {@code cocostream ingest} in a JVM of its own with
- * {@code -Xmx256m}: the batch completes with every image and annotation of the file. It takes
- * about 2.5 minutes on two cores and 4.4 GB of temporary disk at its peak (file, spill, broker log).
+ * four times that size, each ingested by {@code cocostream ingest} in a JVM of its own with the
+ * options the launcher and the container give ingest ({@code cli/jvm/ingest.options}) and
+ * {@code -Xmx256m}: the batch completes with every image and annotation of the file. It takes about
+ * 2.5 minutes on two cores and 4.4 GB of temporary disk at its peak (file, spill, broker log).
  */
 @ExtendWith(EmbeddedStackExtension.class)
 class IngestScaleIT {
@@ -38,7 +39,8 @@ class IngestScaleIT {
         Synth.write(Kind.INSTANCES, images, 1, file);
         long annotations = countAnnotations(file);
         TopicAdmin.ensure(stack.clientConfig(), 6, Optional.empty());
-        Process ingest = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        Process ingest = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@jvm/ingest.options", "-Xmx256m",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=io.cocostream", "-cp", System.getProperty("java.class.path"),
                 Cocostream.class.getName(), "ingest", "--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl(), "--spill-dir", dir.toString(), file.toString())

@@ -51,8 +51,11 @@ final class ElementSplitter {
         void chunk(Chunk chunk) throws IOException, Fallback;
     }
 
-    /** A chunk is handed on once it holds this many bytes. */
-    static final int CHUNK_BYTES = 1 << 20;
+    /**
+     * A chunk is handed on once it holds this many bytes. Its copy stays under G1's humongous size
+     * (half a region: 512 KB on heaps below 2 GB); 1 MB chunks started a concurrent cycle each.
+     */
+    static final int CHUNK_BYTES = 1 << 18;
     private static final int BLOCK = 1 << 22;
     /** Byte classes: 0 passes through an element without a look. */
     private static final byte[] CLASS = new byte[256];
