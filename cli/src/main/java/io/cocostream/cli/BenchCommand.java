@@ -91,8 +91,6 @@ final class BenchCommand implements Callable<Integer> {
             out.printf("synthetic file: %s, %.1f MB, %d images (%.1f s)%n", f, Files.size(f) / 1e6, images, secs(t0));
         }
         double mb = Files.size(f) / 1e6;
-        Path again = tmp.resolve("same-content-new-batch.json");
-        Path third = tmp.resolve("same-content-third-batch.json");
         try (EmbeddedStack stack = EmbeddedStack.startTemporary()) {
             Map<String, Object> client = stack.clientConfig();
             TopicAdmin.ensure(client, 6, Optional.empty());
@@ -115,25 +113,17 @@ final class BenchCommand implements Callable<Integer> {
             double ppMb = producerPerformance(stack.bootstrapServers(), PRODUCER_PERFORMANCE_TOPIC, r.images(), recordSize);
             out.printf("baseline ProducerPerformance: %d records of %d bytes = %.1f MB/s%n", r.images(), recordSize, ppMb);
 
-            // The same content plus a newline is a new batch: what `ingest --watch` does for every delivery after its first.
-            Files.copy(f, again);
-            Files.write(again, new byte[] {'\n'}, java.nio.file.StandardOpenOption.APPEND);
-            Timed warm = ingest(again, client, mb, "next file in the same JVM (`cocostream ingest --watch`)");
+            // What `ingest --watch` does for every delivery after its first.
+            Timed warm = ingest(newBatch(f, tmp, 1), client, mb, "next file in the same JVM (`cocostream ingest --watch`)");
 
             ratios("first file", cold.mbPerSecond(), mb / scan, ppMb);
             ratios("next file", warm.mbPerSecond(), mb / scan, ppMb);
 
             // A one-shot ingest against ProducerPerformance as one-shot (both pay their JVM start and
             // JIT), and against the scale reference, loading the file as pycocotools does.
-            Files.copy(f, third);
-            Files.write(third, new byte[] {'\n', '\n'}, java.nio.file.StandardOpenOption.APPEND);
-            oneShot(stack, third, tmp, r.images(), recordSize);
+            oneShot(stack, newBatch(f, tmp, 2), tmp, r.images(), recordSize);
         } finally {
-            if (file == null) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(again);
-            Files.deleteIfExists(third);
+            // The synthetic file, the copies and the extracted resources; never --file.
             try (var left = Files.list(tmp)) {
                 for (Path p : left.toList()) {
                     Files.delete(p);
@@ -145,6 +135,14 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private record Timed(Ingest.Result result, double mbPerSecond) {}
+
+    /** The same content plus {@code newlines} newlines, in {@code dir}: a new batch (its id comes from the sha256). */
+    private static Path newBatch(Path f, Path dir, int newlines) throws IOException {
+        Path copy = dir.resolve("same-content-batch-" + newlines + ".json");
+        Files.copy(f, copy);
+        Files.write(copy, "\n".repeat(newlines).getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+        return copy;
+    }
 
     private void ratios(String which, double ingest, double scan, double producerPerformance) {
         out.printf("ratios, %s: ingest/scan %.2f, ingest/ProducerPerformance %.2f, ingest/slower baseline %.2f (target >= 0.5)%n",
