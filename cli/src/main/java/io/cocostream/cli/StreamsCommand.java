@@ -21,6 +21,7 @@ final class StreamsCommand implements Callable<Integer> {
     ConnectionOptions connection;
 
     @Override
+    @SuppressWarnings("try") // the resource is only held open for the block
     public Integer call() throws Exception {
         Map<String, Object> client = connection.clientConfig();
         TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ViewsCommandsIT {
 
     @Test
+    @SuppressWarnings("try") // the resource is only held open for the block
     void exportGivesTheDeliveryBackAndRetractEmptiesIt(KafkaStack stack, @TempDir Path dir) throws Exception {
         String[] conn = {"--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(),
             "--partitions", "3"};
