@@ -106,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
             double scan = secs(t0);
             out.printf("baseline Jackson token scan: %d tokens in %.2f s = %.1f MB/s%n", tokens, scan, mb / scan);
 
-            Timed cold = ingest(f, client, mb, "first file in this JVM (a one-shot `cocostream ingest`)");
+            Timed cold = ingest(f, client, mb, "first file in this JVM (our code not compiled yet)");
             Ingest.Result r = cold.result();
 
             int recordSize = (int) Math.max(1, Files.size(f) / Math.max(1, r.images()));
