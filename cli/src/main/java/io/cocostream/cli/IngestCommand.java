@@ -49,7 +49,10 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--producer", paramLabel = "NAME", description = "Vendor or job recorded in every event's provenance (env COCOSTREAM_PRODUCER; default: the user name).")
     String producer;
 
-    @Option(names = "--chunk-images", defaultValue = "10000", description = "Images per transaction (default ${DEFAULT-VALUE}).")
+    @Option(names = "--chunk-images", defaultValue = "10000", description = "Images per transaction (default ${DEFAULT-VALUE}:"
+            + " read_committed consumers see a delivery about a second at a time). Each commit drains the producer: one"
+            + " transaction for a train2017-size file saves 0.4-1.4 s on 2 cores, but nothing is visible until the end and"
+            + " a rerun after a crash redoes it all.")
     int chunkImages;
 
     @Option(names = "--spill-dir", paramLabel = "DIR", description = "Where the temporary regrouping file goes (default: java.io.tmpdir).")
