@@ -19,6 +19,8 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -140,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
     private static Path newBatch(Path f, Path dir, int newlines) throws IOException {
         Path copy = dir.resolve("same-content-batch-" + newlines + ".json");
         Files.copy(f, copy);
-        Files.write(copy, "\n".repeat(newlines).getBytes(StandardCharsets.US_ASCII), java.nio.file.StandardOpenOption.APPEND);
+        Files.write(copy, "\n".repeat(newlines).getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
         return copy;
     }
 
@@ -217,7 +219,7 @@ final class BenchCommand implements Callable<Integer> {
             if (in == null) {
                 throw new IllegalStateException(name + " is not in the jar");
             }
-            Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
         }
         return p;
     }

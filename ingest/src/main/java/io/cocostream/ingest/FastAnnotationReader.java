@@ -1,6 +1,5 @@
 package io.cocostream.ingest;
 
-import io.cocostream.schemas.avro.Image;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.cocostream.mask.Masks;

@@ -117,7 +117,7 @@ final class ItemSpill implements Closeable {
                 if (data.length < s.size()) {
                     data = new byte[(int) s.size()];
                 }
-                s.readAll(data, (int) s.size());
+                s.readAll(data);
             }
         }
         return s;

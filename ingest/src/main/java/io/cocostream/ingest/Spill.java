@@ -62,9 +62,9 @@ final class Spill implements Closeable {
         return b;
     }
 
-    /** Reads the first {@code n} bytes of the file into {@code into}: a whole spill in one sequential read. */
-    void readAll(byte[] into, int n) throws IOException {
-        readAt(0, into, n);
+    /** Reads the whole spill into the start of {@code into} in one sequential read. */
+    void readAll(byte[] into) throws IOException {
+        readAt(0, into, (int) written);
     }
 
     private void readAt(long pos, byte[] into, int n) throws IOException {
