@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import io.cocostream.embedded.EmbeddedStack;
 import io.cocostream.ingest.Ingest;
-import io.cocostream.ingest.KafkaPublisher;
-import io.cocostream.ingest.Kind;
-import io.cocostream.ingest.Synth;
+import io.cocostream.ingest.KafkaSink;
+import io.cocostream.schemas.Kind;
+import io.cocostream.synth.Synth;
 import io.cocostream.schemas.TopicAdmin;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -158,7 +158,7 @@ final class BenchCommand implements Callable<Integer> {
         long jit0 = jit.getTotalCompilationTime();
         long t0 = System.nanoTime();
         Ingest.Result r = Ingest.run(Ingest.Options.of(f).withProducer("bench"),
-                batch -> new KafkaPublisher(client, batch), new Ingest.Progress() { });
+                batch -> new KafkaSink(client, batch), new Ingest.Progress() { });
         double s = secs(t0);
         out.printf("cocostream ingest, %s: %d images, %d annotations in %.2f s = %.1f MB/s, %.0f images/s, peak heap %.0f MB,"
                 + " JIT compiling %.1f s (%s)%n", what, r.images(), r.annotations(), s, mb / s, r.images() / s, peakHeapMb(),

@@ -2,7 +2,7 @@ package io.cocostream.cli;
 
 import io.cocostream.embedded.EmbeddedStack;
 import io.cocostream.ingest.Ingest;
-import io.cocostream.ingest.KafkaPublisher;
+import io.cocostream.ingest.KafkaSink;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchStatus;
@@ -13,7 +13,7 @@ import io.cocostream.streams.StreamsApp;
 import org.apache.kafka.streams.KafkaStreams;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
-import io.cocostream.streams.coco.CocoApiServer;
+import io.cocostream.streams.query.CocoApiServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -102,7 +102,7 @@ final class DemoCommand implements Callable<Integer> {
             for (Path f : deliveries()) {
                 long t1 = System.nanoTime();
                 Ingest.Result r = Ingest.run(Ingest.Options.of(f).withProducer("demo"),
-                        batch -> new KafkaPublisher(client, batch), new Ingest.Progress() { });
+                        batch -> new KafkaSink(client, batch), new Ingest.Progress() { });
                 out.printf("  ingested %-32s %-16s %3d images %5d annotations %3d categories %d dead letters %s (%d ms)%n",
                         f.getFileName(), r.kind().id(), r.images(), r.annotations(), r.categories(), r.deadLetters(),
                         r.status(), ms(t1));

@@ -1,7 +1,8 @@
 package io.cocostream.cli;
 
-import io.cocostream.streams.coco.Exporter;
-import io.cocostream.streams.coco.TopicViews;
+import io.cocostream.schemas.Kind;
+import io.cocostream.streams.clients.Exporter;
+import io.cocostream.streams.clients.TopicViews;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,7 +37,8 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, Object> client = connection.clientConfig();
         long t0 = System.nanoTime();
-        Exporter.Summary s = Exporter.export(kind, new TopicViews(client, Exporter.topicOf(kind)),
+        Kind k = Kind.parse(kind);
+        Exporter.Summary s = Exporter.export(k, new TopicViews(client, Exporter.topicOf(k)),
                 TopicViews.categories(client), out, pngDir, validOnly);
         System.err.printf("cocostream export: %s: %d images, %d annotations, %d categories%s in %.1f s%n", out,
                 s.images(), s.annotations(), s.categories(),

@@ -1,8 +1,8 @@
 package io.cocostream.cli;
 
 import io.cocostream.ingest.Ingest;
-import io.cocostream.ingest.KafkaPublisher;
-import io.cocostream.ingest.Kind;
+import io.cocostream.ingest.KafkaSink;
+import io.cocostream.schemas.Kind;
 import io.cocostream.ingest.WatchFolder;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.avro.BatchStatus;
@@ -99,7 +99,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         ConsoleProgress progress = new ConsoleProgress(f.getFileName().toString(), System.err, System.console() != null);
-        Ingest.Result r = Ingest.run(o, batch -> new KafkaPublisher(client, batch), progress);
+        Ingest.Result r = Ingest.run(o, batch -> new KafkaSink(client, batch), progress);
         double secs = (System.nanoTime() - t0) / 1e9;
         long bytes = Files.size(f);
         if (r.alreadyIngested()) {

@@ -1,6 +1,6 @@
 package io.cocostream.cli;
 
-import io.cocostream.ingest.MaskLines;
+import io.cocostream.ingest.offline.MaskLines;
 import java.io.BufferedWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.cocostream.cli;
 
-import io.cocostream.streams.Retractions;
+import io.cocostream.streams.clients.Retractions;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

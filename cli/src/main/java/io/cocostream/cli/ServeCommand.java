@@ -2,7 +2,7 @@ package io.cocostream.cli;
 
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.streams.StreamsApp;
-import io.cocostream.streams.coco.CocoApiServer;
+import io.cocostream.streams.query.CocoApiServer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;

@@ -1,7 +1,7 @@
 package io.cocostream.cli;
 
-import io.cocostream.ingest.Kind;
-import io.cocostream.ingest.Synth;
+import io.cocostream.schemas.Kind;
+import io.cocostream.synth.Synth;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,11 +1,11 @@
 package io.cocostream.cli;
 
 import io.cocostream.embedded.EmbeddedStack;
-import io.cocostream.ingest.DecodingPublisher;
+import io.cocostream.ingest.DecodingSink;
 import io.cocostream.ingest.Ingest;
-import io.cocostream.ingest.KafkaPublisher;
-import io.cocostream.ingest.Kind;
-import io.cocostream.ingest.Synth;
+import io.cocostream.ingest.KafkaSink;
+import io.cocostream.schemas.Kind;
+import io.cocostream.synth.Synth;
 import io.cocostream.mask.MaskScratch;
 import io.cocostream.mask.Masks;
 import io.cocostream.mask.Rle;
@@ -19,8 +19,8 @@ import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroDeserializer;
 import io.cocostream.schemas.serde.AvroSerializer;
 import io.cocostream.streams.StreamsApp;
-import io.cocostream.streams.rules.EventValidator;
-import io.cocostream.streams.rules.Tolerances;
+import io.cocostream.rules.EventValidator;
+import io.cocostream.rules.Tolerances;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +86,7 @@ final class ValidationBench {
         try (EmbeddedStack stack = EmbeddedStack.startTemporary()) {
             Map<String, Object> client = stack.clientConfig();
             TopicAdmin.ensure(client, 6, Optional.empty());
-            Ingest.run(Ingest.Options.of(f).withProducer("bench"), b -> new KafkaPublisher(client, b), new Ingest.Progress() { });
+            Ingest.run(Ingest.Options.of(f).withProducer("bench"), b -> new KafkaSink(client, b), new Ingest.Progress() { });
             String appId = "bench-validation-" + UUID.randomUUID();
             Properties p = StreamsApp.config(client, appId, 1);
             p.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("state").toString());
@@ -109,7 +109,7 @@ final class ValidationBench {
                 Path again = tmp.resolve("redelivery.json");
                 Synth.write(Kind.INSTANCES, images, seed + 1, again);
                 long t1 = System.nanoTime();
-                Ingest.run(Ingest.Options.of(again).withProducer("bench"), b -> new KafkaPublisher(client, b),
+                Ingest.run(Ingest.Options.of(again).withProducer("bench"), b -> new KafkaSink(client, b),
                         new Ingest.Progress() { });
                 awaitCaughtUp(client, appId, Topics.INSTANCES);
                 double streams = (System.nanoTime() - t1) / 1e9;
@@ -274,7 +274,7 @@ final class ValidationBench {
     }
 
     /** Keeps the instances events ingest would publish. */
-    private static final class Collect extends DecodingPublisher {
+    private static final class Collect extends DecodingSink {
         private final List<InstancesEvent> events;
 
         Collect(List<InstancesEvent> events) {

@@ -2,7 +2,7 @@ package io.cocostream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.cocostream.mask.SharedData;
+import io.cocostream.testing.SharedData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cocostream.embedded.EmbeddedStackExtension;
+import io.cocostream.testing.EmbeddedStackExtension;
 import io.cocostream.embedded.KafkaStack;
-import io.cocostream.mask.SharedData;
+import io.cocostream.testing.SharedData;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.streams.StreamsApp;
 import java.io.ByteArrayOutputStream;

@@ -41,14 +41,6 @@ public final class CocoJsonReader {
         /** Called when a requested section starts, before its elements. */
         default void begin(String section) {}
 
-        /**
-         * Offers the element as tokens, the parser at its first token: return true after consuming
-         * it through its last token, or false (consuming nothing) to receive it as a tree.
-         */
-        default boolean stream(String section, long index, JsonParser parser, Location location) throws IOException {
-            return false;
-        }
-
         /** Whether to build the tree of this element; false skips it unparsed. */
         default boolean wants(String section, long index) {
             return true;
@@ -60,17 +52,6 @@ public final class CocoJsonReader {
 
     public CocoJsonReader(Path file) {
         this.file = file;
-    }
-
-    /** The file's bytes [from, to): an element's raw JSON, by the byte offsets the parser reported. */
-    public byte[] slice(long from, long to) throws IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) (to - from));
-            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
-                // read until full
-            }
-            return buf.array();
-        }
     }
 
     /** Bytes of the file read so far by the running scan, for progress. */
@@ -173,10 +154,8 @@ public final class CocoJsonReader {
             }
             if (deliver && handler.wants(section, index)) {
                 Location at = location(p, path + "[" + index + "]");
-                if (!handler.stream(section, index, p, at)) {
-                    JsonNode element = p.readValueAsTree();
-                    handler.element(section, index, element, at);
-                }
+                JsonNode element = p.readValueAsTree();
+                handler.element(section, index, element, at);
             } else {
                 p.skipChildren();
             }

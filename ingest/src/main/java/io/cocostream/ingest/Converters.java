@@ -2,6 +2,7 @@ package io.cocostream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cocostream.mask.Masks;
+import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Caption;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DensePoseAnnotation;
@@ -23,7 +24,6 @@ import java.util.List;
  */
 final class Converters {
     /** DensePose's part masks: one per body part. */
-    static final int DENSEPOSE_PARTS = 14;
 
     private Converters() {}
 
@@ -128,9 +128,9 @@ final class Converters {
         List<RleMask> masks = new ArrayList<>();
         JsonNode dm = n.get("dp_masks");
         if (dm != null && !dm.isNull()) {
-            if (!dm.isArray() || dm.size() != DENSEPOSE_PARTS) {
+            if (!dm.isArray() || dm.size() != Kind.DENSEPOSE_PARTS) {
                 throw new CocoFormatException(Json.at(at, "dp_masks"),
-                        "expected " + DENSEPOSE_PARTS + " part masks, found " + (dm.isArray() ? dm.size() : dm));
+                        "expected " + Kind.DENSEPOSE_PARTS + " part masks, found " + (dm.isArray() ? dm.size() : dm));
             }
             int i = 0;
             for (JsonNode m : dm) {

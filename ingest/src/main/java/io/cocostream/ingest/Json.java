@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cocostream.mask.Segmentation;
 
 /** Typed reads of JSON elements that fail with the element's location and path. */
-final class Json {
+public final class Json {
     private Json() {}
 
-    static JsonNode require(JsonNode n, String field, Location at) {
+    public static JsonNode require(JsonNode n, String field, Location at) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
             throw new CocoFormatException(at(at, field), "missing required field \"" + field + "\"");
@@ -15,7 +15,7 @@ final class Json {
         return v;
     }
 
-    static long requireLong(JsonNode n, String field, Location at) {
+    public static long requireLong(JsonNode n, String field, Location at) {
         JsonNode v = require(n, field, at);
         if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
             throw new CocoFormatException(at(at, field), "expected an integer, found " + v);
@@ -23,7 +23,7 @@ final class Json {
         return v.asLong();
     }
 
-    static int requireInt(JsonNode n, String field, Location at) {
+    public static int requireInt(JsonNode n, String field, Location at) {
         long v = requireLong(n, field, at);
         if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
             throw new CocoFormatException(at(at, field), "integer out of range: " + v);
@@ -31,13 +31,13 @@ final class Json {
         return (int) v;
     }
 
-    static int optionalInt(JsonNode n, String field, int dflt, Location at) {
+    public static int optionalInt(JsonNode n, String field, int dflt, Location at) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? dflt : requireInt(n, field, at);
     }
 
     /** The annotation's segmentation, converted from its JSON form. */
-    static Segmentation segmentation(JsonNode ann, Location at) {
+    public static Segmentation segmentation(JsonNode ann, Location at) {
         JsonNode seg = require(ann, "segmentation", at);
         try {
             return Segmentation.fromJson(CocoJsonReader.JSON.treeToValue(seg, Object.class));
@@ -47,7 +47,7 @@ final class Json {
     }
 
     /** The location of a field of the element at {@code at}. */
-    static Location at(Location at, String field) {
+    public static Location at(Location at, String field) {
         return new Location(at.file(), at.jsonPath() + "." + field, at.line(), at.column());
     }
 }

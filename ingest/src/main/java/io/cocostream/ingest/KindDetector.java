@@ -1,6 +1,7 @@
 package io.cocostream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cocostream.schemas.Kind;
 import java.nio.file.Path;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package io.cocostream.ingest;
 
+import io.cocostream.mask.PanopticPng;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ public final class WatchFolder {
         Path target = dir.resolve(ok ? "done" : "failed");
         String name = f.getFileName().toString();
         Files.move(f, target.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-        Path pngs = MaskLines.defaultPngDir(f);
+        Path pngs = PanopticPng.folderOf(f);
         if (Files.isDirectory(pngs)) {
             Files.move(pngs, target.resolve(pngs.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }

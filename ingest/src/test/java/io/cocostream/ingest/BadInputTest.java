@@ -64,7 +64,7 @@ class BadInputTest {
             String message, @TempDir Path dir) throws IOException {
         Path f = dir.resolve("delivery.json");
         Files.writeString(f, json);
-        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        MemorySink.Log log = new MemorySink.Log();
         Ingest.Result r = IngestTest.ingest(f, log, Integer.MAX_VALUE, 100);
         assertEquals(1, r.deadLetters(), name);
         assertEquals(BatchStatus.COMPLETE_WITH_DEAD_LETTERS, r.status());
@@ -76,7 +76,7 @@ class BadInputTest {
         assertTrue(d.getRaw() != null && d.getRaw().startsWith("{"), "raw JSON kept");
         assertEquals("delivery.json", d.getSourceFile());
         // Both images still get their event; the good annotation is in image 2's.
-        List<MemoryPublisher.Sent> events = log.on(Topics.INSTANCES);
+        List<MemorySink.Sent> events = log.on(Topics.INSTANCES);
         assertEquals(2, events.size());
         InstancesEvent two = (InstancesEvent) events.get(1).value();
         assertEquals(1, two.getAnnotations().size());
@@ -87,7 +87,7 @@ class BadInputTest {
     void truncatedFilePublishesWhatItReadAndSaysWhereItBroke(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("truncated.json");
         Files.writeString(f, "{" + IMAGES + ",\n \"annotations\": [" + GOOD + ",\n {\"id\": 5, \"image_");
-        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        MemorySink.Log log = new MemorySink.Log();
         Ingest.Result r = IngestTest.ingest(f, log, Integer.MAX_VALUE, 100);
         assertEquals(BatchStatus.FAILED, r.status());
         assertEquals(1, r.deadLetters());
@@ -111,7 +111,7 @@ class BadInputTest {
                 + "{\"image_id\": 3, \"file_name\": \"3.png\", \"segments_info\": []},\n"
                 + "{\"image_id\": 4, \"file_name\": \"4.png\", \"segments_info\": []}],\n"
                 + "\"categories\": [{\"id\": 1, \"name\": \"x\", \"isthing\": 1}]}");
-        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        MemorySink.Log log = new MemorySink.Log();
         Ingest.Result r = IngestTest.ingest(f, log, Integer.MAX_VALUE, 100);
         assertEquals(3, r.deadLetters());
         List<String> reasons = log.on(Topics.DEAD_LETTERS).stream().map(s -> ((DeadLetter) s.value()).getReason()).toList();

@@ -5,13 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cocostream.mask.SharedData;
+import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.synth.Synth;
+import io.cocostream.testing.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.Arrays;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -22,33 +26,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The fast readers (from Jackson tokens, and from bytes as the parallel pass 1 reads) write exactly
- * the bytes the tree path writes, and accept nothing it refuses.
+ * The fast readers (from an element's bytes, as the parallel pass 1 reads) write exactly the bytes
+ * the tree path writes, and accept nothing it refuses.
  */
 class ConvertersEquivalenceTest {
 
     /** Compares the two paths on every annotation of a file; returns how many the fast path took. */
-    static int compare(Path file, boolean keypoints) {
-        FastAnnotationReader fast = new FastAnnotationReader(keypoints);
+    static int compare(Path file, boolean keypoints) throws IOException {
         FastAnnotationReader fromBytes = new FastAnnotationReader(keypoints);
-        return compare(file, "annotations", p -> fast.read(p, id -> 0, id -> 0),
-                raw -> fromBytes.read(raw, 0, raw.length, id -> 0, id -> 0),
+        return compare(file, "annotations", raw -> fromBytes.read(raw, 0, raw.length, id -> 0, id -> 0),
                 (tree, at) -> keypoints ? Converters.keypoints(tree, at, Converters.ImageSize.UNKNOWN)
                         : Converters.instance(tree, at, Converters.ImageSize.UNKNOWN));
     }
 
     /** Compares the byte reader with the tree path on every image of a file; returns how many the byte reader took. */
-    static int compareImages(Path file) {
-        FastAnnotationReader fromBytes = new FastAnnotationReader(false);
-        return compare(file, "images", null, raw -> {
-            io.cocostream.schemas.avro.Image got = fromBytes.readImage(raw, 0, raw.length);
+    static int compareImages(Path file) throws IOException {
+        FastImageReader fromBytes = new FastImageReader();
+        return compare(file, "images", raw -> {
+            Image got = fromBytes.read(raw, 0, raw.length);
             return got == null ? null : encode(got);
         }, Converters::image);
-    }
-
-    /** A fast reader from Jackson tokens: the element at the parser's START_OBJECT as Avro bytes, or null. */
-    interface TokenPath {
-        byte[] read(JsonParser p) throws IOException;
     }
 
     /** A fast reader from an element's bytes: its Avro bytes, or null. */
@@ -62,49 +59,46 @@ class ConvertersEquivalenceTest {
     }
 
     /**
-     * Reads every element of {@code section} with the fast readers ({@code tokens} may be null) and
-     * with the tree path: the byte reader repeats the token reader, accepts nothing the tree path
-     * refuses and writes the tree path's bytes. Returns how many elements the byte reader took.
+     * Reads every element of {@code section} with the byte reader and with the tree path: the byte
+     * reader accepts nothing the tree path refuses and writes the tree path's bytes. Returns how
+     * many elements the byte reader took.
      */
-    static int compare(Path file, String section, TokenPath tokens, BytePath bytes, TreePath trees) {
-        CocoJsonReader reader = new CocoJsonReader(file);
-        int[] taken = {0};
-        reader.scan(Set.of(section), new CocoJsonReader.ElementHandler() {
-            @Override
-            public boolean stream(String s, long index, JsonParser p, Location at) throws IOException {
-                long from = p.currentTokenLocation().getByteOffset();
-                byte[] byTokens = null;
-                if (tokens == null) {
+    static int compare(Path file, String section, BytePath bytes, TreePath trees) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        int taken = 0;
+        try (JsonParser p = CocoJsonReader.JSON.getFactory().createParser(all)) {
+            JsonToken t = p.nextToken();
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                boolean wanted = p.currentName().equals(section);
+                p.nextToken();
+                if (!wanted) {
                     p.skipChildren();
-                } else {
-                    byTokens = tokens.read(p);
+                    continue;
                 }
-                byte[] raw = reader.slice(from, p.currentLocation().getByteOffset());
-                JsonNode tree = CocoJsonReader.JSON.readTree(raw);
-                byte[] got = bytes.read(raw);
-                if (tokens != null) {
-                    assertArrayEquals(byTokens, got, "the byte reader reads what the token reader reads: " + tree);
+                long index = 0;
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    Location at = new Location(file.toString(), "$." + section + "[" + index++ + "]",
+                            p.currentTokenLocation().getLineNr(), p.currentTokenLocation().getColumnNr());
+                    int from = (int) p.currentTokenLocation().getByteOffset();
+                    p.skipChildren();
+                    byte[] raw = Arrays.copyOfRange(all, from, (int) p.currentLocation().getByteOffset());
+                    JsonNode tree = CocoJsonReader.JSON.readTree(raw);
+                    byte[] got = bytes.read(raw);
+                    SpecificRecord slow;
+                    try {
+                        slow = trees.read(tree, at);
+                    } catch (CocoFormatException e) {
+                        assertNull(got, "the fast path must not accept what the tree path refuses: " + tree);
+                        continue;
+                    }
+                    if (got != null) {
+                        assertArrayEquals(encode(slow), got, "same Avro bytes for " + tree);
+                        taken++;
+                    }
                 }
-                SpecificRecord slow;
-                try {
-                    slow = trees.read(tree, at);
-                } catch (CocoFormatException e) {
-                    assertNull(got, "the fast path must not accept what the tree path refuses: " + tree);
-                    return true;
-                }
-                if (got != null) {
-                    assertArrayEquals(encode(slow), got, "same Avro bytes for " + tree);
-                    taken[0]++;
-                }
-                return true;
             }
-
-            @Override
-            public void element(String s, long index, JsonNode element, Location location) {
-                throw new AssertionError("every element of " + section + " is streamed");
-            }
-        });
-        return taken[0];
+        }
+        return taken;
     }
 
     static byte[] encode(SpecificRecord r) throws IOException {
@@ -191,7 +185,7 @@ class ConvertersEquivalenceTest {
         "panoptic/panopticapi__panoptic_examples.json, 2",
         "stuff/cocostuffapi__stuff_examples.json, 2",
     })
-    void sharedImagesTakeTheFastPathWithIdenticalBytes(String relative, int expected) {
+    void sharedImagesTakeTheFastPathWithIdenticalBytes(String relative, int expected) throws IOException {
         assertEquals(expected, compareImages(SharedData.coco().resolve(relative)));
     }
 

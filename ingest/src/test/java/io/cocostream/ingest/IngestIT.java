@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cocostream.embedded.EmbeddedStackExtension;
+import io.cocostream.schemas.Kind;
+import io.cocostream.testing.EmbeddedStackExtension;
 import io.cocostream.embedded.KafkaStack;
-import io.cocostream.mask.SharedData;
+import io.cocostream.testing.SharedData;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchManifest;
@@ -46,7 +47,7 @@ class IngestIT {
         TopicAdmin.ensure(s.clientConfig(), 3, Optional.empty());
     }
 
-    static Ingest.Result ingest(Path file, java.util.function.Function<String, Publisher> publishers) throws IOException {
+    static Ingest.Result ingest(Path file, java.util.function.Function<String, EventSink> publishers) throws IOException {
         return Ingest.run(Ingest.Options.of(file).withProducer("it").withChunkImages(10), publishers, new Ingest.Progress() { });
     }
 
@@ -81,7 +82,7 @@ class IngestIT {
         "results/cocoapi__person_keypoints_val2014_fakekeypoints100_results.json, coco.results.v1, -1",
     })
     void sharedFilesLandOnTheirTopics(String relative, String topic, int images) throws IOException {
-        Ingest.Result r = ingest(SharedData.coco().resolve(relative), batch -> new KafkaPublisher(stack.clientConfig(), batch));
+        Ingest.Result r = ingest(SharedData.coco().resolve(relative), batch -> new KafkaSink(stack.clientConfig(), batch));
         assertEquals(BatchStatus.COMPLETE, r.status());
         List<SpecificRecord> events = readCommitted(topic);
         if (images > 0) {
@@ -105,8 +106,8 @@ class IngestIT {
         Path file = SharedData.coco().resolve("instances/instances_val2017_mini.json");
         int[] commits = {0};
         // The first run dies after two committed chunks, with a third one open (aborted by the rerun).
-        assertThrows(IllegalStateException.class, () -> ingest(file, batch -> new Publisher() {
-            final KafkaPublisher real = new KafkaPublisher(stack.clientConfig(), batch);
+        assertThrows(IllegalStateException.class, () -> ingest(file, batch -> new EventSink() {
+            final KafkaSink real = new KafkaSink(stack.clientConfig(), batch);
 
             @Override
             public Optional<BatchManifest> lastManifest(String b) {
@@ -142,7 +143,7 @@ class IngestIT {
             }
         }));
         assertEquals(20, readCommitted(Topics.INSTANCES).size(), "two chunks of 10 images visible");
-        Ingest.Result r = ingest(file, batch -> new KafkaPublisher(stack.clientConfig(), batch));
+        Ingest.Result r = ingest(file, batch -> new KafkaSink(stack.clientConfig(), batch));
         assertEquals(20, r.resumedAfterImages());
         List<SpecificRecord> events = readCommitted(Topics.INSTANCES);
         Set<Long> ids = new HashSet<>();

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cocostream.mask.SharedData;
+import io.cocostream.schemas.Kind;
+import io.cocostream.testing.SharedData;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.BatchStatus;
@@ -26,9 +27,9 @@ import org.junit.jupiter.api.Test;
 /** Every shared file ingests into per-image events that hold exactly its annotations. */
 class IngestTest {
 
-    static Ingest.Result ingest(Path file, MemoryPublisher.Log log, int crashAfter, int chunk) throws IOException {
+    static Ingest.Result ingest(Path file, MemorySink.Log log, int crashAfter, int chunk) throws IOException {
         return Ingest.run(Ingest.Options.of(file).withProducer("test").withChunkImages(chunk),
-                batch -> new MemoryPublisher(log, crashAfter), new Ingest.Progress() { });
+                batch -> new MemorySink(log, crashAfter), new Ingest.Progress() { });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,7 +48,7 @@ class IngestTest {
     })
     void sharedFileIngestsExactly(String relative, String kind, int images, int annotations) throws IOException {
         Path file = SharedData.coco().resolve(relative);
-        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        MemorySink.Log log = new MemorySink.Log();
         Ingest.Result r = ingest(file, log, Integer.MAX_VALUE, 7);
         assertEquals(kind, r.kind().id());
         assertEquals(0, r.deadLetters(), r.firstError());
@@ -69,7 +70,7 @@ class IngestTest {
             index++;
         }
         Set<String> seen = new HashSet<>();
-        for (MemoryPublisher.Sent s : log.on(r.kind().topic())) {
+        for (MemorySink.Sent s : log.on(r.kind().topic())) {
             GenericRecord event = (GenericRecord) s.value();
             assertEquals(s.key(), event.get("image_id"));
             @SuppressWarnings("unchecked")
@@ -92,7 +93,7 @@ class IngestTest {
             }
         }
         assertEquals(expected.keySet(), seen);
-        List<MemoryPublisher.Sent> manifests = log.on(Topics.BATCHES);
+        List<MemorySink.Sent> manifests = log.on(Topics.BATCHES);
         BatchManifest fin = (BatchManifest) manifests.get(manifests.size() - 1).value();
         assertEquals(BatchStatus.COMPLETE, fin.getStatus());
         assertEquals(annotations, fin.getAnnotations());
@@ -137,13 +138,13 @@ class IngestTest {
     @Test
     void aCrashedIngestRerunCompletesWithoutDuplicates() throws IOException {
         Path file = SharedData.coco().resolve("instances/instances_val2017_mini.json");
-        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        MemorySink.Log log = new MemorySink.Log();
         assertThrows(IllegalStateException.class, () -> ingest(file, log, 3, 10));
         int committedEvents = log.on(Topics.INSTANCES).size();
         assertEquals(30, committedEvents, "three chunks of 10 images were committed before the crash");
         Ingest.Result r = ingest(file, log, Integer.MAX_VALUE, 10);
         assertEquals(30, r.resumedAfterImages());
-        List<Object> keys = log.on(Topics.INSTANCES).stream().map(MemoryPublisher.Sent::key).toList();
+        List<Object> keys = log.on(Topics.INSTANCES).stream().map(MemorySink.Sent::key).toList();
         assertEquals(79, keys.size());
         assertEquals(79, new HashSet<>(keys).size(), "no image published twice");
         assertEquals(80, log.on(Topics.CATEGORIES).size(), "categories once");
@@ -152,8 +153,8 @@ class IngestTest {
         assertEquals(79, log.on(Topics.INSTANCES).size(), "a third run publishes nothing");
     }
 
-    static SpecificRecord last(MemoryPublisher.Log log, String topic) {
-        List<MemoryPublisher.Sent> s = log.on(topic);
+    static SpecificRecord last(MemorySink.Log log, String topic) {
+        List<MemorySink.Sent> s = log.on(topic);
         return s.get(s.size() - 1).value();
     }
 }

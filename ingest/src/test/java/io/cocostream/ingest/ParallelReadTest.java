@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cocostream.mask.SharedData;
+import io.cocostream.schemas.Kind;
+import io.cocostream.synth.Synth;
+import io.cocostream.testing.SharedData;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.DeadLetter;
 import java.io.IOException;
@@ -35,11 +37,11 @@ class ParallelReadTest {
 
     /** Every published record as text, without the times that differ between two runs. */
     static List<String> published(Path file, int parsers) throws IOException {
-        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        MemorySink.Log log = new MemorySink.Log();
         Ingest.run(Ingest.Options.of(file).withProducer("test").withParsers(parsers).withSpillDir(file.getParent()),
-                batch -> new MemoryPublisher(log, Integer.MAX_VALUE), new Ingest.Progress() { });
+                batch -> new MemorySink(log, Integer.MAX_VALUE), new Ingest.Progress() { });
         List<String> out = new ArrayList<>();
-        for (MemoryPublisher.Sent s : log.committed) {
+        for (MemorySink.Sent s : log.committed) {
             out.add(s.topic() + " " + s.key() + " " + s.value().toString()
                     .replaceAll("\"(ingest_time|started_at|completed_at|occurred_at)\": [0-9.:TZ\"-]+", "\"$1\": _"));
         }
@@ -116,9 +118,9 @@ class ParallelReadTest {
         Files.writeString(file, "{" + BadInputTest.IMAGES + ",\n\"annotations\": [\n  " + BadInputTest.GOOD
                 + ",\n    {\"id\": 7, \"image_id\": 9, \"category_id\": 1, \"area\": 1, \"bbox\": [0,0,1,1],"
                 + " \"segmentation\": [[0,0,1,0,1,1]]}]}");
-        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        MemorySink.Log log = new MemorySink.Log();
         Ingest.run(Ingest.Options.of(file).withParsers(2).withSpillDir(tmp),
-                batch -> new MemoryPublisher(log, Integer.MAX_VALUE), new Ingest.Progress() { });
+                batch -> new MemorySink(log, Integer.MAX_VALUE), new Ingest.Progress() { });
         DeadLetter d = (DeadLetter) log.on(Topics.DEAD_LETTERS).get(0).value();
         assertEquals("$.annotations[1].image_id", d.getJsonPath());
         assertEquals(4, d.getLine());

@@ -3,7 +3,9 @@ package io.cocostream.ingest;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.BatchStatus;
+import io.cocostream.synth.Synth;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,7 @@ class SynthTest {
         Synth.write(kind, 40, 7, b);
         assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "same seed, same file");
         assertEquals(kind, KindDetector.detect(a));
-        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        MemorySink.Log log = new MemorySink.Log();
         Ingest.Result r = IngestTest.ingest(a, log, Integer.MAX_VALUE, 16);
         assertEquals(0, r.deadLetters(), r.firstError());
         assertEquals(BatchStatus.COMPLETE, r.status());

@@ -3,7 +3,7 @@ package io.cocostream.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cocostream.mask.SharedData;
+import io.cocostream.testing.SharedData;
 import io.cocostream.schemas.Topics;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ class WatchFolderTest {
     @Test
     void halfWrittenFileWaitsCompleteOnesGoToDoneBadOnesToFailed(@TempDir Path dir) throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
-        MemoryPublisher.Log log = new MemoryPublisher.Log();
+        MemorySink.Log log = new MemorySink.Log();
         WatchFolder.FileIngest ingest = f -> IngestTest.ingest(f, log, Integer.MAX_VALUE, 100);
         WatchFolder w = new WatchFolder(in, 300, ingest);
 

@@ -3,6 +3,7 @@ package io.cocostream.mask;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
@@ -20,6 +21,13 @@ public final class PanopticPng {
 
     /** A decoded id image: {@code ids[y * w + x]}. */
     public record IdImage(int h, int w, int[] ids) {}
+
+    /** panopticapi's layout: {@code x.json} beside its folder of PNGs {@code x/}. */
+    public static Path folderOf(Path json) {
+        String name = json.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return json.resolveSibling(dot > 0 ? name.substring(0, dot) : name);
+    }
 
     /**
      * Reads a PNG's segment ids, refusing images whose header announces more than {@code maxPixels}

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cocostream.testing.SharedData;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

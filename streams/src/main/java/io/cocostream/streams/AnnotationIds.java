@@ -1,5 +1,6 @@
 package io.cocostream.streams;
 
+import io.cocostream.rules.RuleIds;
 import io.cocostream.schemas.avro.AnnotationRef;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
@@ -21,7 +22,7 @@ final class AnnotationIds implements Processor<String, AnnotationRef, Long, Out>
     @Override
     public void init(ProcessorContext<Long, Out> context) {
         this.context = context;
-        this.owners = context.getStateStore(CocoTopology.ANNOTATION_IDS_STORE);
+        this.owners = context.getStateStore(Stores.ANNOTATION_IDS);
     }
 
     @Override
@@ -39,7 +40,7 @@ final class AnnotationIds implements Processor<String, AnnotationRef, Long, Out>
         } else if (owner == null || sameImage) {
             owners.put(r.key(), ref);
         } else {
-            ValidationAlert a = ValidationAlert.newBuilder().setRule("annotation.id-unique").setSeverity(Severity.ERROR)
+            ValidationAlert a = ValidationAlert.newBuilder().setRule(RuleIds.ANNOTATION_ID_UNIQUE).setSeverity(Severity.ERROR)
                     .setImageId(ref.getImageId()).setAnnotationId(ref.getAnnotationId())
                     .setExpected("an id no other image uses").setActual("image " + owner.getImageId())
                     .setMessage(ref.getKind() + " annotation id " + ref.getAnnotationId() + " already belongs to image "

@@ -1,6 +1,8 @@
 package io.cocostream.streams;
 
+import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.AnnotationRef;
+import io.cocostream.schemas.avro.Retraction;
 import io.cocostream.schemas.avro.ValidationAlert;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -14,9 +16,12 @@ sealed interface Out {
 
     /**
      * One kind's part of an image for the views: an {@code InstanceView} (instances, stuff), a
-     * {@code PanopticView}, a raw keypoints or captions event, or a {@code Retraction}.
+     * {@code PanopticView}, or a raw keypoints or captions event.
      */
-    record Part(String kind, SpecificRecord value) implements Out {}
+    record Part(Kind kind, SpecificRecord value) implements Out {}
+
+    /** A retraction for the views to act on. */
+    record Retract(Retraction retraction) implements Out {}
 
     /** A view's new value for {@code topic}; null is a tombstone. */
     record View(String topic, SpecificRecord value) implements Out {}

@@ -1,6 +1,6 @@
 package io.cocostream.streams;
 
-import io.cocostream.streams.rules.Tolerances;
+import io.cocostream.rules.Tolerances;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;

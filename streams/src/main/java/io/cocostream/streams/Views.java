@@ -1,5 +1,6 @@
 package io.cocostream.streams;
 
+import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.AnnotationRef;
 import io.cocostream.schemas.avro.Caption;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -36,13 +38,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * cross-image id check.
  */
 final class Views implements Processor<Long, Out, Long, Out> {
-    static final String INSTANCES = "instances";
-    static final String STUFF = "stuff";
-    static final String KEYPOINTS = "person_keypoints";
-    static final String CAPTIONS = "captions";
-    static final String PANOPTIC = "panoptic";
-    static final String RETRACTION = "retraction";
-
     private ProcessorContext<Long, Out> context;
     private KeyValueStore<Long, PanopticView> panoptic;
     private KeyValueStore<Long, ImageView> images;
@@ -50,12 +45,16 @@ final class Views implements Processor<Long, Out, Long, Out> {
     @Override
     public void init(ProcessorContext<Long, Out> context) {
         this.context = context;
-        this.panoptic = context.getStateStore(CocoTopology.PANOPTIC_VIEW_STORE);
-        this.images = context.getStateStore(CocoTopology.IMAGE_VIEW_STORE);
+        this.panoptic = context.getStateStore(Stores.PANOPTIC_VIEW);
+        this.images = context.getStateStore(Stores.IMAGE_VIEW);
     }
 
     @Override
     public void process(Record<Long, Out> r) {
+        if (r.value() instanceof Out.Retract x) {
+            retract(r, x.retraction());
+            return;
+        }
         if (!(r.value() instanceof Out.Part part)) {
             return;
         }
@@ -63,35 +62,34 @@ final class Views implements Processor<Long, Out, Long, Out> {
             case INSTANCES -> {
                 InstanceView v = (InstanceView) part.value();
                 emit(r, Topics.INSTANCES_VIEW, v.getImageId(), v);
-                updateImage(r, v.getImageId(), v.getImage(), INSTANCES, batch(v.getProvenance()), v.getAnnotations());
+                updateImage(r, v.getImageId(), v.getImage(), Kind.INSTANCES, batch(v.getProvenance()), v.getAnnotations());
             }
             case STUFF -> {
                 InstanceView v = (InstanceView) part.value();
-                updateImage(r, v.getImageId(), v.getImage(), STUFF, batch(v.getProvenance()), v.getAnnotations());
+                updateImage(r, v.getImageId(), v.getImage(), Kind.STUFF, batch(v.getProvenance()), v.getAnnotations());
             }
-            case KEYPOINTS -> {
+            case PERSON_KEYPOINTS -> {
                 PersonKeypointsEvent e = (PersonKeypointsEvent) part.value();
-                updateImage(r, e.getImageId(), e.getImage(), KEYPOINTS, batch(e.getProvenance()), e.getAnnotations());
+                updateImage(r, e.getImageId(), e.getImage(), Kind.PERSON_KEYPOINTS, batch(e.getProvenance()), e.getAnnotations());
             }
             case CAPTIONS -> {
                 CaptionsEvent e = (CaptionsEvent) part.value();
-                updateImage(r, e.getImageId(), e.getImage(), CAPTIONS, batch(e.getProvenance()), e.getAnnotations());
+                updateImage(r, e.getImageId(), e.getImage(), Kind.CAPTIONS, batch(e.getProvenance()), e.getAnnotations());
             }
             case PANOPTIC -> {
                 PanopticView v = (PanopticView) part.value();
                 panoptic.put(v.getImageId(), v);
                 emit(r, Topics.PANOPTIC_VIEW, v.getImageId(), v);
             }
-            case RETRACTION -> retract(r, (Retraction) part.value());
             default -> throw new IllegalArgumentException("no view for part kind " + part.kind());
         }
     }
 
     /** Sets one kind's part of the image view (a new view if it is the image's first part). */
-    private void updateImage(Record<Long, Out> r, long imageId, Image image, String kind, String batch, List<?> part) {
+    private void updateImage(Record<Long, Out> r, long imageId, Image image, Kind kind, String batch, List<?> part) {
         // The stored view is a fresh copy from the store: updated in place (a builder would deep-copy every mask).
         ImageView v = images.get(imageId);
-        List<Long> before = v == null || !v.getBatches().containsKey(kind) ? List.of() : ids(kind, v);
+        List<Long> before = v == null || !v.getBatches().containsKey(kind.id()) ? List.of() : ids(kind, v);
         if (v == null) {
             v = ImageView.newBuilder().setImageId(imageId).setUpdatedAt(now()).build();
         }
@@ -100,7 +98,7 @@ final class Views implements Processor<Long, Out, Long, Out> {
         }
         setPart(v, kind, part);
         Map<String, String> batches = new HashMap<>(v.getBatches());
-        batches.put(kind, batch);
+        batches.put(kind.id(), batch);
         v.setBatches(batches);
         v.setUpdatedAt(now());
         images.put(imageId, v);
@@ -110,21 +108,21 @@ final class Views implements Processor<Long, Out, Long, Out> {
     }
 
     @SuppressWarnings("unchecked")
-    private static void setPart(ImageView v, String kind, List<?> part) {
+    private static void setPart(ImageView v, Kind kind, List<?> part) {
         switch (kind) {
             case INSTANCES -> v.setInstances((List<ValidatedAnnotation>) part);
             case STUFF -> v.setStuff((List<ValidatedAnnotation>) part);
-            case KEYPOINTS -> v.setKeypoints((List<KeypointAnnotation>) part);
+            case PERSON_KEYPOINTS -> v.setKeypoints((List<KeypointAnnotation>) part);
             case CAPTIONS -> v.setCaptions((List<Caption>) part);
             default -> throw new IllegalArgumentException("no image view part " + kind);
         }
     }
 
-    private static List<Long> ids(String kind, ImageView v) {
+    private static List<Long> ids(Kind kind, ImageView v) {
         return switch (kind) {
             case INSTANCES -> ids(v.getInstances());
             case STUFF -> ids(v.getStuff());
-            case KEYPOINTS -> v.getKeypoints().stream().map(KeypointAnnotation::getId).toList();
+            case PERSON_KEYPOINTS -> v.getKeypoints().stream().map(KeypointAnnotation::getId).toList();
             case CAPTIONS -> v.getCaptions().stream().map(Caption::getId).toList();
             default -> throw new IllegalArgumentException("no image view part " + kind);
         };
@@ -173,10 +171,11 @@ final class Views implements Processor<Long, Out, Long, Out> {
         }
         Map<String, String> delivered = v.getBatches();
         Map<String, String> batches = new HashMap<>(delivered);
-        List<KeyValue<String, List<Long>>> removed = new ArrayList<>();
+        List<KeyValue<Kind, List<Long>>> removed = new ArrayList<>();
         for (Map.Entry<String, String> part : delivered.entrySet()) {
             if (matches(batch, part.getValue())) {
-                removed.add(KeyValue.pair(part.getKey(), ids(part.getKey(), v)));
+                Kind kind = Kind.parse(part.getKey());
+                removed.add(KeyValue.pair(kind, ids(kind, v)));
                 batches.remove(part.getKey());
             }
         }
@@ -190,17 +189,17 @@ final class Views implements Processor<Long, Out, Long, Out> {
             // The stored view is a fresh copy from the store: updated in place.
             v.setBatches(batches);
             v.setUpdatedAt(now());
-            for (KeyValue<String, List<Long>> part : removed) {
+            for (KeyValue<Kind, List<Long>> part : removed) {
                 setPart(v, part.key, List.of());
             }
             images.put(imageId, v);
             emit(r, Topics.IMAGE_VIEW, imageId, v);
         }
-        for (KeyValue<String, List<Long>> part : removed) {
-            if (part.key.equals(INSTANCES)) {
+        for (KeyValue<Kind, List<Long>> part : removed) {
+            if (part.key == Kind.INSTANCES) {
                 emit(r, Topics.INSTANCES_VIEW, imageId, null);
             }
-            refs(r, part.key, imageId, delivered.get(part.key), part.value, List.of());
+            refs(r, part.key, imageId, delivered.get(part.key.id()), part.value, List.of());
         }
     }
 
@@ -209,7 +208,7 @@ final class Views implements Processor<Long, Out, Long, Out> {
     }
 
     /** Ids that left the image's part, then ids that entered it. */
-    private void refs(Record<Long, Out> r, String kind, long imageId, String batch, List<Long> before, List<Long> after) {
+    private void refs(Record<Long, Out> r, Kind kind, long imageId, String batch, List<Long> before, List<Long> after) {
         Set<Long> kept = new HashSet<>(after);
         for (long id : before) {
             if (!kept.contains(id)) {
@@ -224,13 +223,13 @@ final class Views implements Processor<Long, Out, Long, Out> {
         }
     }
 
-    private void forwardRef(Record<Long, Out> r, String kind, long id, long imageId, boolean present, String batch) {
-        AnnotationRef ref = AnnotationRef.newBuilder().setKind(kind).setAnnotationId(id).setImageId(imageId)
+    private void forwardRef(Record<Long, Out> r, Kind kind, long id, long imageId, boolean present, String batch) {
+        AnnotationRef ref = AnnotationRef.newBuilder().setKind(kind.id()).setAnnotationId(id).setImageId(imageId)
                 .setPresent(present).setBatchId(batch).build();
         context.forward(r.withKey(imageId).withValue(new Out.Ref(ref)));
     }
 
-    private void emit(Record<Long, Out> r, String topic, long imageId, org.apache.avro.specific.SpecificRecord value) {
+    private void emit(Record<Long, Out> r, String topic, long imageId, SpecificRecord value) {
         context.forward(r.withKey(imageId).withValue(new Out.View(topic, value)));
     }
 

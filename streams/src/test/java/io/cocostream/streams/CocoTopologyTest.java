@@ -16,7 +16,7 @@ import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
-import io.cocostream.streams.rules.Tolerances;
+import io.cocostream.rules.Tolerances;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -93,7 +93,7 @@ class CocoTopologyTest {
         instances.pipeInput(5L, event(30, 1, 1));
         instances.pipeInput(5L, event(21, 3, 1));
         instances.pipeInput(5L, event(21, 1, 9));
-        driver.advanceWallClockTime(CocoTopology.CATEGORY_GRACE.plusSeconds(1));
+        driver.advanceWallClockTime(Validate.CATEGORY_GRACE.plusSeconds(1));
         List<String> rules = alerts.readValuesToList().stream().map(ValidationAlert::getRule).toList();
         assertTrue(rules.contains("area.polygon"), rules.toString());
         assertTrue(rules.contains("bbox.polygon-extent"), rules.toString());
@@ -112,7 +112,7 @@ class CocoTopologyTest {
         driver.advanceWallClockTime(java.time.Duration.ofSeconds(2));
         categories.pipeInput("instances/2", Category.newBuilder().setKind("instances").setId(2).setName("bicycle")
                 .setProvenance(PROV).build());
-        driver.advanceWallClockTime(CocoTopology.CATEGORY_GRACE.plusSeconds(1));
+        driver.advanceWallClockTime(Validate.CATEGORY_GRACE.plusSeconds(1));
         assertTrue(alerts.isEmpty(), "the late category cleared the pending check");
     }
 

@@ -2,17 +2,14 @@ package io.cocostream.streams;
 
 import io.cocostream.embedded.registry.EmbeddedSchemaRegistry;
 import io.cocostream.embedded.registry.SchemaLog;
-import io.cocostream.ingest.DecodingPublisher;
-import io.cocostream.ingest.Ingest;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
-import io.cocostream.streams.rules.Tolerances;
+import io.cocostream.rules.Tolerances;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +27,8 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
- * The whole topology in a TopologyTestDriver with an embedded registry: pipe records (or a whole
- * ingest run) in by topic, read views and alerts out.
+ * The whole topology in a TopologyTestDriver with an embedded registry: pipe records in by topic,
+ * read views and alerts out. Reused by the system tests (test-jar), which pipe whole ingest runs in.
  */
 final class Driver implements AutoCloseable {
     final EmbeddedSchemaRegistry registry;
@@ -47,7 +44,7 @@ final class Driver implements AutoCloseable {
     private static final java.util.Set<String> READ = new java.util.HashSet<>(List.of(Topics.CATEGORIES, Topics.RETRACTIONS));
 
     static {
-        CocoTopology.SOURCES.forEach(s -> READ.add(s[0]));
+        CocoTopology.VALIDATED.forEach(k -> READ.add(k.topic()));
     }
 
     Driver() throws IOException {
@@ -97,20 +94,6 @@ final class Driver implements AutoCloseable {
 
     List<ValidationAlert> alerts() {
         return read(Topics.ALERTS).stream().map(kv -> (ValidationAlert) kv.value).toList();
-    }
-
-    /** Ingests a file, every record it publishes piped into the topology. */
-    Ingest.Result ingest(Path file, Path pngDir) throws IOException {
-        return Ingest.run(Ingest.Options.of(file).withPngDir(pngDir).withProducer("test"), batch -> new Pipe(),
-                new Ingest.Progress() { });
-    }
-
-    /** A publisher whose transactions commit at once into the driver. */
-    private final class Pipe extends DecodingPublisher {
-        @Override
-        protected void accept(String topic, Object key, SpecificRecord value) {
-            pipe(topic, key, value);
-        }
     }
 
     @Override

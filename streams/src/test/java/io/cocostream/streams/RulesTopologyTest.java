@@ -81,7 +81,7 @@ class RulesTopologyTest {
                 default -> Topics.INSTANCES;
             };
             d.pipe(topic, 5L, event(shape, change ? rule : ""));
-            d.driver.advanceWallClockTime(CocoTopology.CATEGORY_GRACE.plusSeconds(1));
+            d.driver.advanceWallClockTime(Validate.CATEGORY_GRACE.plusSeconds(1));
             return d.alerts().stream().map(ValidationAlert::getRule).toList();
         }
     }

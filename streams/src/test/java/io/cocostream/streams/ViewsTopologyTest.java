@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.Caption;
 import io.cocostream.schemas.avro.CaptionsEvent;
@@ -204,9 +205,9 @@ class ViewsTopologyTest {
 
     @Test
     void everyNewProcessorStoreAndRepartitionTopicIsNamed() {
-        String t = CocoTopology.build(d.serde, io.cocostream.streams.rules.Tolerances.DEFAULT).describe().toString();
-        for (String name : List.of("views", CocoTopology.PANOPTIC_VIEW_STORE,
-                CocoTopology.IMAGE_VIEW_STORE, CocoTopology.ANNOTATION_IDS_STORE, "annotation-ids-repartition",
+        String t = CocoTopology.build(d.serde, Tolerances.DEFAULT).describe().toString();
+        for (String name : List.of("views", Stores.PANOPTIC_VIEW,
+                Stores.IMAGE_VIEW, Stores.ANNOTATION_IDS, "annotation-ids-repartition",
                 "check-annotation-ids", "image-view-sink", "retractions-source")) {
             assertTrue(t.contains(name), name + " in " + t);
         }

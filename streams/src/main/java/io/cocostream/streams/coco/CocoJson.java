@@ -1,6 +1,7 @@
 package io.cocostream.streams.coco;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Caption;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
@@ -46,7 +47,7 @@ public final class CocoJson {
         g.writeNumberField("id", c.getId());
         g.writeStringField("name", c.getName());
         g.writeStringField("supercategory", c.getSupercategory());
-        if (!c.getKeypoints().isEmpty() || c.getKind().equals("person_keypoints")) {
+        if (!c.getKeypoints().isEmpty() || c.getKind().equals(Kind.PERSON_KEYPOINTS.id())) {
             g.writeArrayFieldStart("keypoints");
             for (String k : c.getKeypoints()) {
                 g.writeString(k);

@@ -1,0 +1,163 @@
+package io.cocostream.ingest;
+
+import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.schemas.avro.BatchStatus;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.DeadLetter;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.PanopticEvent;
+import io.cocostream.schemas.avro.Provenance;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+
+/**
+ * Pass 2: walks the images of an {@link Intake} in file order and writes one event per image to
+ * an {@link EventSink} (every annotation in exactly one event, an image without any with an empty
+ * list), after the categories and dead letters. Events are committed in chunks of images, each
+ * with an IN_PROGRESS manifest, so a rerun resumes after the last committed chunk; the final
+ * manifest comes last, and a finished batch is not written again.
+ */
+final class BatchWriter {
+    private final Intake in;
+    private final Path file;
+    private final int chunkImages;
+    private final Kind kind;
+    private final AvroWriter avro = new AvroWriter();
+    private final RecordDecoder decoder = new RecordDecoder();
+    private final Map<String, Long> perTopic = new TreeMap<>();
+    private byte[] provenanceBytes;
+
+    BatchWriter(Intake in, Path file, int chunkImages) {
+        this.in = in;
+        this.file = file;
+        this.chunkImages = chunkImages;
+        this.kind = in.kind;
+    }
+
+    /** Writes batch {@code batchId} of the file whose hash is {@code sha256} to {@code sink}. */
+    Ingest.Result write(EventSink sink, String batchId, String sha256, Ingest.Progress progress) throws IOException {
+        Instant started = Instant.now();
+        BatchManifest last = sink.lastManifest(batchId).orElse(null);
+        if (last != null && last.getStatus() != BatchStatus.IN_PROGRESS) {
+            return new Ingest.Result(batchId, kind, last.getStatus(), last.getImages(), last.getAnnotations(),
+                    last.getCategories(), last.getDeadLetters(), true, last.getImages(), in.firstError());
+        }
+        long resumeAfter = last == null ? 0 : last.getImages();
+        Provenance prov = Provenance.newBuilder(in.provenance).setBatchId(batchId).build();
+        if (resumeAfter == 0) {
+            for (Category c : in.categories) {
+                c.setProvenance(prov);
+                sink.send(Topics.CATEGORIES, kind.key(c.getId()), c);
+            }
+            count(Topics.CATEGORIES, in.categories.size());
+            for (int d : in.deadLetters) {
+                DeadLetter dl = decoder.decode(DeadLetter.class, in.spill.read(d));
+                dl.setBatchId(batchId);
+                sink.send(Topics.DEAD_LETTERS, null, dl);
+            }
+            count(Topics.DEAD_LETTERS, in.deadLetters.size());
+        }
+        ImageIndex images = in.images;
+        long[] order = in.annotationOrder();
+        long published = resumeAfter;
+        for (int img = 0, next = 0; img < images.size(); img++) {
+            // This image's annotations are order[from, next), their item indices in the low 32 bits.
+            int from = next;
+            while (next < order.length && (int) (order[next] >>> 32) == img) {
+                next++;
+            }
+            if (img < resumeAfter) {
+                continue;
+            }
+            if (kind == Kind.PANOPTIC) {
+                sink.send(kind.topic(), images.id(img), panopticEvent(img, from == next ? -1 : (int) order[from], prov));
+            } else {
+                sink.sendEncoded(kind.topic(), images.id(img), eventSchema(), encodedEvent(img, order, from, next, prov));
+            }
+            count(kind.topic(), 1);
+            published++;
+            if (published % chunkImages == 0) {
+                sink.commit(manifest(batchId, sha256, started, BatchStatus.IN_PROGRESS, published, sink));
+                progress.publishing(published, images.size());
+            }
+        }
+        BatchStatus status = in.isTruncated() ? BatchStatus.FAILED
+                : in.deadLetters.isEmpty() ? BatchStatus.COMPLETE : BatchStatus.COMPLETE_WITH_DEAD_LETTERS;
+        count(Topics.BATCHES, 1);
+        sink.commit(manifest(batchId, sha256, started, status, images.size(), sink));
+        progress.publishing(images.size(), images.size());
+        return new Ingest.Result(batchId, kind, status, images.size(), in.annotations(), in.categories.size(),
+                in.deadLetters.size(), false, resumeAfter, in.firstError());
+    }
+
+    private void count(String topic, long n) {
+        if (n > 0) {
+            perTopic.merge(topic, n, Long::sum);
+        }
+    }
+
+    private BatchManifest manifest(String batchId, String sha256, Instant started, BatchStatus status, long imagesDone,
+            EventSink sink) throws IOException {
+        return BatchManifest.newBuilder().setBatchId(batchId).setSourceFile(in.sourceFile).setSha256(sha256)
+                .setSizeBytes(Files.size(file)).setKind(kind.id()).setProducer(in.provenance.getProducer())
+                .setStartedAt(started).setCompletedAt(Instant.now()).setStatus(status).setImages(imagesDone)
+                .setAnnotations(in.annotations()).setCategories(in.categories.size())
+                .setDeadLetters(in.deadLetters.size()).setRecordsPerTopic(new TreeMap<>(perTopic))
+                .setRanges(sink.ranges()).build();
+    }
+
+    /** The event schema of this kind. */
+    private Schema eventSchema() {
+        return Topics.spec(kind.topic()).valueSchema();
+    }
+
+    /**
+     * An event assembled from its encoded parts, without decoding them: every per-image event but
+     * panoptic's is image_id, image (union, absent for results), annotations (array), provenance.
+     */
+    private byte[] encodedEvent(int img, long[] order, int from, int to, Provenance prov) throws IOException {
+        if (provenanceBytes == null) {
+            provenanceBytes = avro.encode(prov);
+        }
+        ImageIndex images = in.images;
+        BinaryEncoder e = avro.begin();
+        e.writeLong(images.id(img));
+        if (kind != Kind.RESULTS) {
+            if (images.spillIndex(img) < 0) {
+                e.writeIndex(0);
+            } else {
+                e.writeIndex(1);
+                e.writeFixed(in.spill.read(images.spillIndex(img)));
+            }
+        }
+        e.writeArrayStart();
+        e.setItemCount(to - from);
+        for (int k = from; k < to; k++) {
+            e.startItem();
+            in.items.writeTo((int) order[k], img, e);
+        }
+        e.writeArrayEnd();
+        e.writeFixed(provenanceBytes);
+        return avro.end();
+    }
+
+    /** A panoptic event: its one element per image (item -1: none), decoded and completed with image and provenance. */
+    private PanopticEvent panopticEvent(int img, int item, Provenance prov) throws IOException {
+        ImageIndex images = in.images;
+        Image image = images.spillIndex(img) < 0 ? null
+                : decoder.decode(Image.class, in.spill.read(images.spillIndex(img)));
+        PanopticEvent e = item < 0 ? PanopticEvent.newBuilder().setImageId(images.id(img)).setProvenance(prov).build()
+                : decoder.decode(PanopticEvent.class, in.items.read(item, img));
+        e.setImage(image);
+        e.setProvenance(prov);
+        return e;
+    }
+}

@@ -1,0 +1,33 @@
+package io.cocostream.ingest;
+
+import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.schemas.avro.PartitionRange;
+import java.util.List;
+import java.util.Optional;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Where ingest writes, in transactions: a batch's records between {@link #commit} calls become
+ * visible together, with the manifest that says how far the batch got.
+ */
+public interface EventSink extends AutoCloseable {
+
+    /** The latest manifest written for a batch (to resume it or to skip a finished one). */
+    Optional<BatchManifest> lastManifest(String batchId);
+
+    /** Sends a record in the open transaction (opening one if needed); key is a Long, a String or null. */
+    void send(String topic, Object key, SpecificRecord value);
+
+    /** Sends a record already Avro-encoded with {@code schema}, in the open transaction. */
+    void sendEncoded(String topic, Object key, Schema schema, byte[] body);
+
+    /** Sends the manifest (keyed by its batch id, its ranges filled in) and commits the open transaction. */
+    void commit(BatchManifest manifest);
+
+    /** Where this publisher's records landed so far, per topic and partition. */
+    List<PartitionRange> ranges();
+
+    @Override
+    void close();
+}

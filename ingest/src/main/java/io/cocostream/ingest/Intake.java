@@ -1,0 +1,236 @@
+package io.cocostream.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cocostream.mask.PanopticPng;
+import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.DeadLetter;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.Provenance;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * What pass 1 keeps of a file, whichever reader reads it: images in an {@link ImageIndex} (their
+ * records spilled), every annotation as Avro bytes in an {@link ItemSpill} with its image ordinal,
+ * categories, and dead letters. Elements arrive as trees (converted here, or dead-lettered with
+ * what is wrong) or already encoded by the fast readers; both give the same records.
+ */
+final class Intake implements Closeable {
+    /** Thrown by a reader that meets annotations before images: the coordinator preloads the images and reads again. */
+    static final class ImagesFirst extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ImagesFirst() {
+            super(null, null, false, false);
+        }
+    }
+
+    final Kind kind;
+    final String sourceFile;
+    final ImageIndex images = new ImageIndex();
+    /** Annotations, by image range. */
+    final ItemSpill items;
+    /** Images and dead letters. */
+    final Spill spill;
+    final List<Category> categories = new ArrayList<>();
+    final List<Integer> deadLetters = new ArrayList<>();
+    /** Provenance without a batch id: pass 1 knows none yet (it is the file's hash). */
+    final Provenance provenance;
+    private final Path file;
+    private final PanopticPngs pngs;
+    private final AvroWriter avro = new AvroWriter();
+    // Annotations in file order: their image ordinals.
+    private int[] itemImage = new int[1024];
+    private int itemCount;
+    /** Annotation ids seen (image ids for panoptic, one element per image); dropped after pass 1. */
+    private LongSet ids;
+    private String firstError;
+    private boolean truncated;
+    private boolean imagesPreloaded;
+
+    /**
+     * An empty intake for {@code file}, spilling into {@code spillDir}; {@code expected}
+     * annotations size the index once.
+     */
+    Intake(Ingest.Options options, Kind kind, int expected) throws IOException {
+        this.file = options.file();
+        this.kind = kind;
+        this.sourceFile = file.getFileName().toString();
+        this.items = new ItemSpill(options.spillDir(), expected, Files.size(file));
+        this.spill = new Spill(options.spillDir());
+        this.ids = new LongSet(expected);
+        this.pngs = new PanopticPngs(options.pngDir() != null ? options.pngDir() : PanopticPng.folderOf(file));
+        this.provenance = Provenance.newBuilder().setBatchId("").setSourceFile(sourceFile)
+                .setProducer(options.producer()).setIngestTime(Instant.now()).build();
+    }
+
+    /** Reads the file's images first, for a file whose annotations come before them; the readers then skip images. */
+    void preloadImages() {
+        new CocoJsonReader(file).scan(Set.of("images"), (s, i, e, at) -> element(s, i, e, at));
+        imagesPreloaded = true;
+    }
+
+    /** Whether {@link #preloadImages} ran. */
+    boolean imagesPreloaded() {
+        return imagesPreloaded;
+    }
+
+    /** One element as a tree: converted and kept, or a dead letter saying what is wrong. */
+    void element(String section, long index, JsonNode e, Location at) {
+        try {
+            switch (section) {
+                case "images" -> image(e, at);
+                case "categories" -> categories.add(Converters.category(kind, e, at, provenance));
+                default -> annotation(e, index, at);
+            }
+        } catch (CocoFormatException ex) {
+            dead(ex.getMessage(), ex.location(), e);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Keeps an annotation a fast reader encoded; false when it was rejected (null), is of an unknown
+     * image or repeats an id: then the tree path must say what is wrong, raw JSON in hand.
+     */
+    boolean fastAnnotation(byte[] item, long imageId, long id) throws IOException {
+        int ordinal = item == null ? -1 : images.ordinalOf(imageId);
+        if (ordinal >= 0 && ids.add(id)) {
+            addItem(ordinal, item);
+            return true;
+        }
+        return false;
+    }
+
+    /** Keeps an image; false when its id was seen before (the caller says so, raw JSON in hand). */
+    boolean keepImage(Image img) throws IOException {
+        if (images.ordinalOf(img.getId()) >= 0) {
+            return false;
+        }
+        images.add(img.getId(), img.getHeight(), img.getWidth(), spill.append(avro.encode(img)));
+        return true;
+    }
+
+    /** The file is malformed or truncated here: what was read is kept, the rest is this dead letter. */
+    void truncated(CocoFormatException e) {
+        truncated = true;
+        dead(e.getMessage(), e.location(), null);
+    }
+
+    /** Pass 1 is over: the id set goes, pass 2 needs the heap more. */
+    void readDone() throws IOException {
+        ids = null;
+        spill.flush();
+        items.flush();
+    }
+
+    /** Annotations kept. */
+    int annotations() {
+        return itemCount;
+    }
+
+    /** Annotations sorted by (image ordinal, file position): ordinal in the high 32 bits, item index in the low. */
+    long[] annotationOrder() {
+        long[] order = new long[itemCount];
+        for (int i = 0; i < itemCount; i++) {
+            order[i] = ((long) itemImage[i] << 32) | i;
+        }
+        itemImage = null;
+        Arrays.sort(order);
+        return order;
+    }
+
+    /** The first problem found, for the summary. */
+    String firstError() {
+        return firstError;
+    }
+
+    /** Whether the file broke off (malformed or truncated JSON). */
+    boolean isTruncated() {
+        return truncated;
+    }
+
+    private void image(JsonNode e, Location at) throws IOException {
+        Image img = Converters.image(e, at);
+        if (!keepImage(img)) {
+            throw new CocoFormatException(Json.at(at, "id"), "duplicate image id " + img.getId());
+        }
+    }
+
+    private void annotation(JsonNode e, long index, Location at) throws IOException {
+        long imageId = Json.requireLong(e, "image_id", at);
+        int ordinal = images.ordinalOf(imageId);
+        if (ordinal < 0) {
+            if (kind != Kind.RESULTS) {
+                throw new CocoFormatException(Json.at(at, "image_id"), "annotation of unknown image " + imageId);
+            }
+            ordinal = images.add(imageId, 0, 0, -1);
+        }
+        Converters.ImageSize size = images.spillIndex(ordinal) < 0 ? Converters.ImageSize.UNKNOWN
+                : new Converters.ImageSize(images.height(ordinal), images.width(ordinal));
+        SpecificRecord item = switch (kind) {
+            case INSTANCES, STUFF -> Converters.instance(e, at, size);
+            case PERSON_KEYPOINTS -> Converters.keypoints(e, at, size);
+            case CAPTIONS -> Converters.caption(e, at);
+            case DENSEPOSE -> Converters.densepose(e, at, size);
+            case RESULTS -> Converters.result(e, index, at, size);
+            case PANOPTIC -> pngs.event(e, at, imageId, images.height(ordinal), images.width(ordinal), provenance);
+        };
+        if (kind == Kind.PANOPTIC) {
+            // One element per image: a second one for the same image is a duplicate delivery.
+            if (!ids.add(imageId)) {
+                throw new CocoFormatException(Json.at(at, "image_id"), "second panoptic annotation of image " + imageId);
+            }
+        } else if (kind != Kind.RESULTS || e.hasNonNull("id")) {
+            long id = ((Number) item.get(item.getSchema().getField("id").pos())).longValue();
+            if (!ids.add(id)) {
+                throw new CocoFormatException(Json.at(at, "id"), "duplicate annotation id " + id);
+            }
+        }
+        addItem(ordinal, avro.encode(item));
+    }
+
+    private void addItem(int ordinal, byte[] encoded) throws IOException {
+        if (itemCount == itemImage.length) {
+            itemImage = Arrays.copyOf(itemImage, Math.max(itemCount + (itemCount >> 1), items.capacity()));
+        }
+        itemImage[itemCount] = ordinal;
+        items.append(ordinal, kind == Kind.RESULTS ? 0 : images.size(), encoded);
+        itemCount++;
+    }
+
+    private void dead(String reason, Location at, JsonNode raw) {
+        if (firstError == null) {
+            firstError = reason;
+        }
+        DeadLetter d = DeadLetter.newBuilder().setReason(reason).setStage("ingest").setSourceFile(sourceFile)
+                .setJsonPath(at == null ? null : at.jsonPath())
+                .setLine(at == null || at.line() < 0 ? null : (int) at.line())
+                .setColumn(at == null || at.column() < 0 ? null : (int) at.column())
+                .setRaw(raw == null ? null : raw.toString())
+                .setOccurredAt(Instant.now()).build();
+        try {
+            deadLetters.add(spill.append(avro.encode(d)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (Spill a = spill; ItemSpill b = items) {
+            // both closed, and their files deleted, even if one fails
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package io.cocostream.rules;
+
+import io.cocostream.mask.MaskScratch;
+import io.cocostream.mask.Masks;
+import io.cocostream.mask.Rle;
+import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.CaptionsEvent;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.DensePoseAnnotation;
+import io.cocostream.schemas.avro.DensePoseEvent;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.InstanceAnnotation;
+import io.cocostream.schemas.avro.InstancesEvent;
+import io.cocostream.schemas.avro.KeypointAnnotation;
+import io.cocostream.schemas.avro.PanopticEvent;
+import io.cocostream.schemas.avro.PersonKeypointsEvent;
+import io.cocostream.schemas.avro.PanopticSegment;
+import io.cocostream.schemas.avro.Provenance;
+import io.cocostream.schemas.avro.RleMask;
+import io.cocostream.schemas.avro.Severity;
+import io.cocostream.schemas.avro.StuffEvent;
+import io.cocostream.schemas.avro.ValidatedAnnotation;
+import io.cocostream.schemas.avro.ValidationAlert;
+import io.cocostream.schemas.avro.ValidationStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Every rule of every per-image event, one entry point for {@code check} and the topology: which
+ * rules apply is decided by the event's type; alerts carry the event's batch and source file.
+ * Not thread-safe (rules keep scratch buffers): one per stream thread.
+ */
+public final class EventValidator {
+    private final InstanceRules instances;
+    private final KeypointRules keypoints;
+    private final OtherRules others;
+    private final MaskScratch scratch = new MaskScratch();
+
+    public EventValidator(Tolerances tol) {
+        this.instances = new InstanceRules(tol);
+        this.keypoints = new KeypointRules(tol);
+        this.others = new OtherRules(tol);
+    }
+
+    /**
+     * The alerts of one event.
+     *
+     * @param categories the event kind's category by id, null when unknown
+     */
+    public List<ValidationAlert> validate(SpecificRecord event, IntFunction<Category> categories) {
+        return check(event, categories, false).alerts();
+    }
+
+    /**
+     * An event's alerts and, with {@code withMasks}, its instances', stuff's or panoptic segments'
+     * annotations as validated: each with its recomputed mask and its status.
+     */
+    public Result check(SpecificRecord event, IntFunction<Category> categories, boolean withMasks) {
+        List<ValidationAlert> out = new ArrayList<>();
+        List<ValidatedAnnotation> validated = new ArrayList<>();
+        Provenance p = null;
+        if (event instanceof InstancesEvent e) {
+            instances(out, validated, withMasks, Kind.INSTANCES, e.getImage(), e.getAnnotations(), categories);
+            p = e.getProvenance();
+        } else if (event instanceof StuffEvent e) {
+            instances(out, validated, withMasks, Kind.STUFF, e.getImage(), e.getAnnotations(), categories);
+            p = e.getProvenance();
+        } else if (event instanceof PersonKeypointsEvent e) {
+            for (KeypointAnnotation a : e.getAnnotations()) {
+                out.addAll(keypoints.check(a, e.getImage(), categories));
+            }
+            p = e.getProvenance();
+        } else if (event instanceof CaptionsEvent e) {
+            out.addAll(others.captions(e.getImageId(), e.getAnnotations()));
+            p = e.getProvenance();
+        } else if (event instanceof PanopticEvent e) {
+            out.addAll(others.panoptic(e, categories));
+            if (withMasks) {
+                for (PanopticSegment s : e.getAnnotations()) {
+                    validated.add(segment(s, out));
+                }
+            }
+            p = e.getProvenance();
+        } else if (event instanceof DensePoseEvent e) {
+            for (DensePoseAnnotation a : e.getAnnotations()) {
+                out.addAll(others.densepose(a));
+            }
+            p = e.getProvenance();
+        }
+        if (p != null) {
+            for (ValidationAlert a : out) {
+                a.setBatchId(p.getBatchId());
+                a.setSourceFile(p.getSourceFile());
+            }
+        }
+        return new Result(out, validated);
+    }
+
+    /** An event's alerts, and its annotations as validated when asked for (else empty). */
+    public record Result(List<ValidationAlert> alerts, List<ValidatedAnnotation> annotations) {}
+
+    private void instances(List<ValidationAlert> out, List<ValidatedAnnotation> validated, boolean withMasks,
+            Kind kind, Image image, List<InstanceAnnotation> anns, IntFunction<Category> categories) {
+        for (InstanceAnnotation a : anns) {
+            List<ValidationAlert> alerts = instances.check(kind, a, image, id -> categories.apply(id) != null);
+            out.addAll(alerts);
+            if (withMasks) {
+                Rle mask = instances.lastMask();
+                ValidatedAnnotation.Builder v = ValidatedAnnotation.newBuilder().setId(a.getId())
+                        .setCategoryId(a.getCategoryId()).setIscrowd(a.getIscrowd()).setArea(a.getArea())
+                        .setBbox(a.getBbox()).setSegmentation(a.getSegmentation());
+                if (mask != null && mask.isComplete()) {
+                    v.setMask(RleMask.newBuilder().setHeight(mask.h()).setWidth(mask.w())
+                            .setCounts(Masks.toString(mask, scratch)).build());
+                    v.setMaskArea(Masks.area(mask)).setMaskBbox(box(mask));
+                }
+                validated.add(status(v, alerts).build());
+            }
+        }
+    }
+
+    private ValidatedAnnotation segment(PanopticSegment s, List<ValidationAlert> alerts) {
+        ValidatedAnnotation.Builder v = ValidatedAnnotation.newBuilder().setId(s.getId())
+                .setCategoryId(s.getCategoryId()).setIscrowd(s.getIscrowd()).setArea(s.getArea())
+                .setBbox(s.getBbox()).setMask(s.getMask());
+        RleMask m = s.getMask();
+        if (m != null && m.getCounts() != null) {
+            try {
+                Rle mask = Masks.frString(m.getCounts(), m.getHeight(), m.getWidth(), scratch);
+                v.setMaskArea(Masks.area(mask)).setMaskBbox(box(mask));
+            } catch (IllegalArgumentException e) {
+                // the panoptic rules have alerted it; the view keeps the segment without recomputed numbers
+            }
+        }
+        List<ValidationAlert> own = new ArrayList<>();
+        for (ValidationAlert a : alerts) {
+            if (a.getAnnotationId() != null && a.getAnnotationId() == s.getId()) {
+                own.add(a);
+            }
+        }
+        return status(v, own).build();
+    }
+
+    private static List<Double> box(Rle mask) {
+        double[] bb = new double[4];
+        Masks.toBbox(mask, bb, 0);
+        return List.of(bb[0], bb[1], bb[2], bb[3]);
+    }
+
+    /** INVALID with any error, WARNING with only warnings; the rules that fired, each once. */
+    private static ValidatedAnnotation.Builder status(ValidatedAnnotation.Builder v, List<ValidationAlert> alerts) {
+        v.setStatus(status(alerts));
+        v.setAlertRules(alerts.stream().map(ValidationAlert::getRule).distinct().toList());
+        return v;
+    }
+
+    /**
+     * The status a set of alerts gives. An unknown category does not count: the topology alerts it
+     * only after a grace period (categories may arrive after their events), and must not mark a
+     * view invalid in the meantime.
+     */
+    public static ValidationStatus status(List<ValidationAlert> alerts) {
+        ValidationStatus s = ValidationStatus.VALID;
+        for (ValidationAlert a : alerts) {
+            if (a.getRule().equals(RuleIds.CATEGORY_EXISTS)) {
+                continue;
+            }
+            if (a.getSeverity() == Severity.ERROR) {
+                return ValidationStatus.INVALID;
+            }
+            if (a.getSeverity() == Severity.WARNING) {
+                s = ValidationStatus.WARNING;
+            }
+        }
+        return s;
+    }
+}

@@ -1,0 +1,194 @@
+package io.cocostream.rules;
+
+import io.cocostream.mask.MaskScratch;
+import io.cocostream.mask.Masks;
+import io.cocostream.mask.Rle;
+import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.InstanceAnnotation;
+import io.cocostream.schemas.avro.RleMask;
+import io.cocostream.schemas.avro.Segmentation;
+import io.cocostream.schemas.avro.ValidationAlert;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+/**
+ * The rules of an instances or stuff annotation: its declared area and bbox against the mask
+ * recomputed through the Mask API (and, for polygons, against the polygon's own area and extent),
+ * the bbox against its image, the segmentation form against iscrowd, the RLE's counts, the category.
+ *
+ * <p>Rule ids are stable: users filter alerts by them.
+ */
+public final class InstanceRules {
+    private final Tolerances tol;
+    private final MaskScratch scratch = new MaskScratch();
+    private final double[] bb = new double[4];
+    private Rle lastMask;
+
+    public InstanceRules(Tolerances tol) {
+        this.tol = tol;
+    }
+
+    /** The alerts of one annotation of {@code image} (empty: it passes). */
+    public List<ValidationAlert> check(Kind kind, InstanceAnnotation a, Image image, IntPredicate categoryExists) {
+        List<ValidationAlert> out = new ArrayList<>();
+        lastMask = null;
+        Context c = new Context(new Alerts(kind, a.getImageId(), out), a);
+        if (!categoryExists.test(a.getCategoryId())) {
+            c.error(RuleIds.CATEGORY_EXISTS, "a category of the delivery", String.valueOf(a.getCategoryId()),
+                    "category " + a.getCategoryId() + " is not among the delivery's categories");
+        }
+        List<Double> box = a.getBbox();
+        if (box.size() == 4) {
+            double x = box.get(0);
+            double y = box.get(1);
+            double w = box.get(2);
+            double h = box.get(3);
+            if (!(w > 0 && h > 0)) {
+                c.error(RuleIds.BBOX_POSITIVE, "width and height > 0", fmt(w) + " x " + fmt(h), "bbox has no extent");
+            }
+            double m = tol.imageMargin();
+            if (image != null && (x < -m || y < -m || x + w > image.getWidth() + m || y + h > image.getHeight() + m)) {
+                c.error(RuleIds.BBOX_INSIDE_IMAGE, "within [0, 0, " + image.getWidth() + ", " + image.getHeight() + "]",
+                        box.toString(), "bbox reaches outside its image");
+            }
+        }
+        Segmentation seg = a.getSegmentation();
+        if (seg == null) {
+            return out;
+        }
+        if (seg.getRle() == null) {
+            polygons(c, seg.getPolygons(), image);
+        } else {
+            rle(c, seg.getRle());
+        }
+        return out;
+    }
+
+    /** The mask the last {@link #check} recomputed; null when it had no image size or no readable segmentation. */
+    public Rle lastMask() {
+        return lastMask;
+    }
+
+    private void polygons(Context c, List<List<Double>> parts, Image image) {
+        InstanceAnnotation a = c.ann;
+        if (a.getIscrowd() == 1) {
+            c.error(RuleIds.SEGMENTATION_CROWD_FORM, "an RLE for iscrowd=1", "polygons", "a crowd annotation must be an RLE");
+        }
+        double area = 0;
+        double perimeter = 0;
+        double x0 = Double.MAX_VALUE;
+        double y0 = Double.MAX_VALUE;
+        double x1 = -Double.MAX_VALUE;
+        double y1 = -Double.MAX_VALUE;
+        Rle[] rles = new Rle[parts.size()];
+        for (int p = 0; p < parts.size(); p++) {
+            List<Double> part = parts.get(p);
+            int k = part.size() / 2;
+            double[] xy = new double[2 * k];
+            double twice = 0;
+            for (int i = 0; i < k; i++) {
+                xy[2 * i] = part.get(2 * i);
+                xy[2 * i + 1] = part.get(2 * i + 1);
+                x0 = Math.min(x0, xy[2 * i]);
+                y0 = Math.min(y0, xy[2 * i + 1]);
+                x1 = Math.max(x1, xy[2 * i]);
+                y1 = Math.max(y1, xy[2 * i + 1]);
+            }
+            for (int i = 0; i < k; i++) {
+                int j = (i + 1) % k;
+                twice += xy[2 * i] * xy[2 * j + 1] - xy[2 * j] * xy[2 * i + 1];
+                double dx = xy[2 * j] - xy[2 * i];
+                double dy = xy[2 * j + 1] - xy[2 * i + 1];
+                // Only a tolerance: sqrt, not the slower hypot, whose guard against overflow it does not need.
+                perimeter += Math.sqrt(dx * dx + dy * dy);
+            }
+            area += Math.abs(twice) / 2;
+            if (image != null) {
+                rles[p] = Masks.frPoly(xy, image.getHeight(), image.getWidth(), scratch);
+            }
+        }
+        double declared = a.getArea();
+        if (Math.abs(declared - area) > tol.polygonArea() * Math.max(1, area)) {
+            c.error(RuleIds.AREA_POLYGON, fmt(area), fmt(declared), "declared area differs from the polygon's own area");
+        }
+        List<Double> box = a.getBbox();
+        double[] extent = {x0, y0, x1 - x0, y1 - y0};
+        if (box.size() == 4 && !close(box, extent, tol.polygonExtent())) {
+            c.error(RuleIds.BBOX_POLYGON_EXTENT, list(extent), box.toString(), "declared bbox differs from the polygon's extent");
+        }
+        if (image != null) {
+            Rle mask = Masks.merge(rles, false, scratch);
+            lastMask = mask;
+            int pixels = Masks.area(mask);
+            double allowed = tol.perimeterFraction() * perimeter + 1;
+            if (Math.abs(pixels - declared) > allowed) {
+                c.error(RuleIds.AREA_MASK, fmt(pixels) + " ± " + fmt(allowed), fmt(declared),
+                        "declared area is farther from the mask's pixel count than the polygon's outline allows");
+            }
+        }
+    }
+
+    private void rle(Context c, RleMask m) {
+        InstanceAnnotation a = c.ann;
+        Rle rle;
+        try {
+            rle = m.getCounts() != null ? Masks.frString(m.getCounts(), m.getHeight(), m.getWidth(), scratch)
+                    : Rle.ofLongs(m.getHeight(), m.getWidth(), m.getUncompressedCounts().stream().mapToLong(Long::longValue).toArray());
+        } catch (IllegalArgumentException e) {
+            c.error(RuleIds.RLE_COUNTS, "valid run lengths", "invalid", e.getMessage());
+            return;
+        }
+        lastMask = rle;
+        if (!rle.isComplete()) {
+            c.error(RuleIds.RLE_COUNTS_SUM, String.valueOf((long) rle.h() * rle.w()), String.valueOf(rle.countsSum()),
+                    "RLE counts do not cover the image");
+        }
+        int pixels = Masks.area(rle);
+        Masks.toBbox(rle, bb, 0);
+        List<Double> box = a.getBbox();
+        if (a.getIscrowd() == 1) {
+            // The original tooling declared crowd boxes one pixel narrower and shorter than their masks.
+            double[] quirk = {bb[0], bb[1], Math.max(0, bb[2] - 1), Math.max(0, bb[3] - 1)};
+            if (box.size() == 4 && !close(box, bb, tol.exact()) && !close(box, quirk, tol.exact())) {
+                c.error(RuleIds.BBOX_MASK, list(bb), box.toString(), "declared bbox differs from the crowd mask's");
+            }
+            if (pixels > a.getArea() + tol.exact()) {
+                c.error(RuleIds.AREA_MASK, "at most " + fmt(a.getArea()), fmt(pixels),
+                        "the crowd mask has more pixels than its declared area");
+            }
+        } else {
+            if (Math.abs(pixels - a.getArea()) > tol.exact()) {
+                c.error(RuleIds.AREA_MASK, fmt(pixels), fmt(a.getArea()), "declared area differs from the mask's pixel count");
+            }
+            if (box.size() == 4 && !close(box, bb, tol.exact())) {
+                c.error(RuleIds.BBOX_MASK, list(bb), box.toString(), "declared bbox differs from the mask's tight box");
+            }
+        }
+    }
+
+    private static boolean close(List<Double> a, double[] b, double eps) {
+        for (int i = 0; i < 4; i++) {
+            if (Math.abs(a.get(i) - b[i]) > eps) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String list(double[] v) {
+        return Alerts.list(v);
+    }
+
+    private static String fmt(double v) {
+        return Alerts.fmt(v);
+    }
+
+    /** The alerts of one annotation. */
+    private record Context(Alerts alerts, InstanceAnnotation ann) {
+        void error(String rule, String expected, String actual, String message) {
+            alerts.error(rule, ann.getId(), expected, actual, message);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.cocostream.rules;
+
+/**
+ * How far a declared value may be from what the mask says, calibrated on real COCO data
+ * ({@code ../shared/coco/README.md}): official data raises no error, a changed value is caught.
+ *
+ * @param polygonArea relative difference allowed between a polygon's declared area and its own
+ *     (shoelace) area; real data agrees to 1e-10
+ * @param polygonExtent pixels allowed between a polygon's declared bbox and its vertex extent; real
+ *     data agrees to 1e-13
+ * @param perimeterFraction a polygon's rasterized (RLE) area may differ from its declared area by at
+ *     most this fraction of the polygon's perimeter (held for every real case at 0.5), plus one pixel
+ * @param exact pixels allowed where declared values must equal the mask's (RLE and PNG segments:
+ *     equal in every real case)
+ * @param imageMargin pixels a bbox may reach outside its image
+ */
+public record Tolerances(double polygonArea, double polygonExtent, double perimeterFraction, double exact,
+        double imageMargin) {
+
+    /** The defaults, calibrated as the record describes. */
+    public static final Tolerances DEFAULT = new Tolerances(1e-6, 1e-6, 0.5, 1e-6, 0.5);
+}

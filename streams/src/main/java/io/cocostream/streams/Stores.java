@@ -1,0 +1,28 @@
+package io.cocostream.streams;
+
+import io.cocostream.schemas.Kind;
+
+/**
+ * The state store and repartition names of the topology, in one place like {@code Topics}: the
+ * topology creates them, the COCO API queries them, and their changelog topics are named after them
+ * ({@code <application.id>-<store>-changelog}).
+ */
+public final class Stores {
+    /** The global store of categories, keyed {@code <kind>/<id>} like their topic. */
+    public static final String CATEGORIES = "categories-store";
+    /** Image id to {@code PanopticView}. */
+    public static final String PANOPTIC_VIEW = "panoptic-view-store";
+    /** Image id to {@code ImageView}; its instances part is also what the instances view publishes. */
+    public static final String IMAGE_VIEW = "image-view-store";
+    /** {@code <kind>/<annotation id>} to the {@code AnnotationRef} of the image that holds it. */
+    public static final String ANNOTATION_IDS = "annotation-ids-store";
+    /** The repartition by annotation id (topic {@code <application.id>-annotation-ids-repartition}). */
+    public static final String ANNOTATION_IDS_REPARTITION = "annotation-ids";
+
+    private Stores() {}
+
+    /** A kind's category.exists alerts waiting for their category: {@code pending-categories-<kind>}. */
+    public static String pendingCategories(Kind kind) {
+        return "pending-categories-" + kind.id();
+    }
+}

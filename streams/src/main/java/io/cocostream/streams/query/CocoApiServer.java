@@ -1,0 +1,248 @@
+package io.cocostream.streams.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.ImageView;
+import io.cocostream.streams.Stores;
+import io.cocostream.streams.coco.CocoJson;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * {@code cocostream serve}: the COCO API over HTTP from the running topology's state stores.
+ * {@code /coco/<function>} with pycocotools' names and parameters (lists as {@code 1,2,3}; an
+ * optional {@code kind}, default instances); {@code /internal/} is what instances ask each other.
+ * 400 for a bad parameter, 404 for an id that does not exist, 503 while the stores rebalance.
+ * {@code /healthz} (ready: the topology is RUNNING) and {@code /livez} (alive) are for probes.
+ */
+public final class CocoApiServer implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final StoreSource local;
+    private final ClusterSource cluster;
+    private final CocoApi api;
+    private final KafkaStreams streams;
+
+    private CocoApiServer(HttpServer server, ExecutorService executor, KafkaStreams streams, HostInfo self) {
+        this.server = server;
+        this.executor = executor;
+        this.local = new StoreSource(new StoreSource.Queryable() {
+            @Override
+            public <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
+                return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
+            }
+        });
+        this.cluster = new ClusterSource(streams, self, local);
+        this.api = new CocoApi(cluster);
+        this.streams = streams;
+    }
+
+    /**
+     * Serves on {@code bindHost:port} (port 0: any free one).
+     *
+     * @param self this instance as the others reach it: its {@code application.server}
+     */
+    public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 64);
+        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "cocostream-serve");
+            t.setDaemon(true);
+            return t;
+        });
+        CocoApiServer s = new CocoApiServer(server, executor, streams, self);
+        server.createContext("/", s::handle);
+        server.setExecutor(executor);
+        server.start();
+        return s;
+    }
+
+    /** The port served on. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        try (x) {
+            Map<String, String> q = query(x.getRequestURI().getRawQuery());
+            Kind kind = Kind.parse(q.getOrDefault("kind", Kind.INSTANCES.id()));
+            String path = x.getRequestURI().getPath();
+            try {
+                if (!x.getRequestMethod().equals("GET")) {
+                    send(x, 405, error("only GET"));
+                    return;
+                }
+                switch (path) {
+                    case "/healthz" -> health(x, streams.state() == KafkaStreams.State.RUNNING);
+                    case "/livez" -> health(x, streams.state().isRunningOrRebalancing()
+                            || streams.state() == KafkaStreams.State.CREATED);
+                    case "/coco/showAnns", "/internal/showAnns" -> showAnns(x, path, longParam(q, "imgId"));
+                    default -> send(x, 200, StoreSource.JSON.writeValueAsString(answer(path, kind, q)));
+                }
+            } catch (IllegalArgumentException e) {
+                send(x, 400, error(e.getMessage()));
+            } catch (NoSuchElementException e) {
+                send(x, 404, error(e.getMessage()));
+            } catch (InvalidStateStoreException | ClusterSource.Unavailable e) {
+                x.getResponseHeaders().set("Retry-After", "1");
+                send(x, 503, error("views not queryable right now (" + e.getMessage() + "): retry"));
+            }
+        }
+    }
+
+    private Object answer(String path, Kind kind, Map<String, String> q) {
+        StoreSource.storeOf(kind); // refuses an unknown kind (400) before any store is touched
+        return switch (path) {
+            case "/coco/getImgIds" -> api.getImgIds(kind, longs(q, "imgIds"), longs(q, "catIds"));
+            case "/coco/getAnnIds" -> api.getAnnIds(kind, longs(q, "imgIds"), longs(q, "catIds"),
+                    list(q, "areaRng", Double::parseDouble), q.containsKey("iscrowd") ? (int) longParam(q, "iscrowd") : null);
+            case "/coco/getCatIds" -> api.getCatIds(kind, list(q, "catNms", s -> s), list(q, "supNms", s -> s),
+                    longs(q, "catIds"));
+            case "/coco/loadImgs" -> api.loadImgs(kind, longs(q, "ids"));
+            case "/coco/loadAnns" -> api.loadAnns(kind, longs(q, "ids"));
+            case "/coco/loadCats" -> categories(api.loadCats(kind, longs(q, "ids")));
+            case "/internal/images" -> entries(local.images(kind, q.containsKey("ids") ? longs(q, "ids") : null));
+            case "/internal/owners" -> local.owners(kind, longs(q, "ids"));
+            default -> throw new NoSuchElementException("no endpoint " + path + ": /coco/getImgIds, getAnnIds, getCatIds, "
+                    + "loadImgs, loadAnns, loadCats, showAnns");
+        };
+    }
+
+    private void showAnns(HttpExchange x, String path, long imageId) throws IOException {
+        HostInfo owner = cluster.ownerOfImage(imageId);
+        String svg;
+        if (path.startsWith("/internal") || cluster.isSelf(owner)) {
+            ReadOnlyKeyValueStore<Long, ImageView> views = local.stores().store(Stores.IMAGE_VIEW);
+            ImageView v = views.get(imageId);
+            if (v == null) {
+                throw new NoSuchElementException("no image " + imageId);
+            }
+            ReadOnlyKeyValueStore<String, Category> cats = local.stores().store(Stores.CATEGORIES);
+            svg = ShowAnns.svg(v, id -> cats.get("person_keypoints/" + id));
+        } else {
+            svg = cluster.fetch(owner, "/internal/showAnns?imgId=" + imageId);
+        }
+        x.getResponseHeaders().set("Content-Type", "image/svg+xml");
+        byte[] body = svg.getBytes(StandardCharsets.UTF_8);
+        x.sendResponseHeaders(200, body.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Readiness ({@code /healthz}: RUNNING, the views answer) and liveness ({@code /livez}: not failed or stopping). */
+    private void health(HttpExchange x, boolean ok) throws IOException {
+        send(x, ok ? 200 : 503, StoreSource.JSON.createObjectNode().put("state", streams.state().name()).toString());
+    }
+
+    private static ArrayNode entries(List<CocoApi.Entry> entries) {
+        ArrayNode out = StoreSource.JSON.createArrayNode();
+        for (CocoApi.Entry e : entries) {
+            ObjectNode n = out.addObject();
+            n.put("id", e.id());
+            n.set("image", e.image());
+            n.putArray("annotations").addAll(e.annotations());
+        }
+        return out;
+    }
+
+    private static List<JsonNode> categories(List<Category> cats) {
+        List<JsonNode> out = new ArrayList<>();
+        for (Category c : cats) {
+            try {
+                out.add(StoreSource.tree(g -> CocoJson.category(g, c)));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> q = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return q;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            // a repeated parameter adds to the list: ids=1&ids=2 is ids=1,2
+            q.merge(k, v, (a, b) -> a.isEmpty() ? b : b.isEmpty() ? a : a + "," + b);
+        }
+        return q;
+    }
+
+    /** A list parameter: {@code 1,2,3} or {@code [1, 2, 3]}; absent or empty is the empty list. */
+    static <T> List<T> list(Map<String, String> q, String name, Function<String, T> parse) {
+        String v = q.getOrDefault(name, "").trim();
+        if (v.startsWith("[") && v.endsWith("]")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        List<T> out = new ArrayList<>();
+        for (String item : v.split(",")) {
+            String t = item.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            try {
+                out.add(parse.apply(t));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + ": '" + t + "' is not a number");
+            }
+        }
+        return out;
+    }
+
+    private static List<Long> longs(Map<String, String> q, String name) {
+        return list(q, name, Long::parseLong);
+    }
+
+    private static long longParam(Map<String, String> q, String name) {
+        List<Long> v = longs(q, name);
+        if (v.size() != 1) {
+            throw new IllegalArgumentException(name + " needs one integer, got '" + q.getOrDefault(name, "") + "'");
+        }
+        return v.get(0);
+    }
+
+    private static String error(String message) {
+        return StoreSource.JSON.createObjectNode().put("error", message).toString();
+    }
+
+    private static void send(HttpExchange x, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        x.sendResponseHeaders(status, body.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,173 @@
+package io.cocostream.streams.query;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.AnnotationRef;
+import io.cocostream.schemas.avro.Caption;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.ImageView;
+import io.cocostream.schemas.avro.KeypointAnnotation;
+import io.cocostream.schemas.avro.PanopticView;
+import io.cocostream.schemas.avro.ValidatedAnnotation;
+import io.cocostream.streams.Stores;
+import io.cocostream.streams.coco.CocoJson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The COCO API's images read from this app instance's state stores (the tasks it runs, and the
+ * global categories store); what other instances hold is not seen here.
+ */
+public final class StoreSource implements CocoApi.Source {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Gives a queryable store by name: KafkaStreams' interactive queries, or a test driver's stores. */
+    public interface Queryable {
+        <K, V> ReadOnlyKeyValueStore<K, V> store(String name);
+    }
+
+    private final Queryable stores;
+
+    public StoreSource(Queryable stores) {
+        this.stores = stores;
+    }
+
+    /** The stores read. */
+    Queryable stores() {
+        return stores;
+    }
+
+    /** The store a kind's images are kept in. */
+    public static String storeOf(Kind kind) {
+        return switch (kind) {
+            case PANOPTIC -> Stores.PANOPTIC_VIEW;
+            case INSTANCES, STUFF, PERSON_KEYPOINTS, CAPTIONS -> Stores.IMAGE_VIEW;
+            case DENSEPOSE, RESULTS -> throw new IllegalArgumentException("no COCO API for kind '" + kind.id()
+                    + "': one of instances, person_keypoints, captions, panoptic, stuff");
+        };
+    }
+
+    @Override
+    public List<CocoApi.Entry> images(Kind kind, Collection<Long> ids) {
+        ReadOnlyKeyValueStore<Long, SpecificRecord> store = stores.store(storeOf(kind));
+        List<CocoApi.Entry> out = new ArrayList<>();
+        if (ids == null) {
+            try (KeyValueIterator<Long, SpecificRecord> it = store.all()) {
+                while (it.hasNext()) {
+                    add(out, kind, it.next().value);
+                }
+            }
+        } else {
+            for (long id : ids) {
+                add(out, kind, store.get(id));
+            }
+        }
+        return out;
+    }
+
+    private static void add(List<CocoApi.Entry> out, Kind kind, SpecificRecord view) {
+        CocoApi.Entry e = view == null ? null : entry(kind, view);
+        if (e != null) {
+            out.add(e);
+        }
+    }
+
+    @Override
+    public Map<Long, Long> owners(Kind kind, Collection<Long> annotationIds) {
+        ReadOnlyKeyValueStore<String, AnnotationRef> store = stores.store(Stores.ANNOTATION_IDS);
+        Map<Long, Long> out = new LinkedHashMap<>();
+        for (long id : annotationIds) {
+            AnnotationRef ref = store.get(kind.key(id));
+            if (ref != null) {
+                out.put(id, ref.getImageId());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Category> categories(Kind kind) {
+        ReadOnlyKeyValueStore<String, Category> store = stores.store(Stores.CATEGORIES);
+        List<Category> out = new ArrayList<>();
+        try (KeyValueIterator<String, Category> it = store.prefixScan(kind.id() + "/",
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                out.add(it.next().value);
+            }
+        }
+        return out;
+    }
+
+    /** One kind's part of a view as COCO JSON; null when the view does not hold that kind. */
+    public static CocoApi.Entry entry(Kind kind, SpecificRecord view) {
+        try {
+            if (view instanceof PanopticView v && kind == Kind.PANOPTIC) {
+                List<JsonNode> anns = new ArrayList<>();
+                for (ValidatedAnnotation s : v.getAnnotations()) {
+                    ObjectNode n = (ObjectNode) tree(g -> CocoJson.segment(g, s));
+                    n.put("image_id", v.getImageId());
+                    anns.add(n);
+                }
+                return new CocoApi.Entry(v.getImageId(), image(v.getImageId(), v.getImage()), anns);
+            }
+            if (view instanceof ImageView v && v.getBatches().containsKey(kind.id())) {
+                List<JsonNode> anns = new ArrayList<>();
+                switch (kind) {
+                    case INSTANCES -> {
+                        for (ValidatedAnnotation a : v.getInstances()) {
+                            anns.add(tree(g -> CocoJson.annotation(g, v.getImageId(), a)));
+                        }
+                    }
+                    case STUFF -> {
+                        for (ValidatedAnnotation a : v.getStuff()) {
+                            anns.add(tree(g -> CocoJson.annotation(g, v.getImageId(), a)));
+                        }
+                    }
+                    case PERSON_KEYPOINTS -> {
+                        for (KeypointAnnotation a : v.getKeypoints()) {
+                            anns.add(tree(g -> CocoJson.keypoints(g, a)));
+                        }
+                    }
+                    default -> {
+                        for (Caption c : v.getCaptions()) {
+                            anns.add(tree(g -> CocoJson.caption(g, c)));
+                        }
+                    }
+                }
+                return new CocoApi.Entry(v.getImageId(), image(v.getImageId(), v.getImage()), anns);
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static JsonNode image(long id, Image im) throws IOException {
+        return tree(g -> CocoJson.image(g, id, im));
+    }
+
+    /** Something CocoJson writes, as a tree. */
+    static JsonNode tree(Writer w) throws IOException {
+        try (TokenBuffer buf = new TokenBuffer(JSON, false)) {
+            w.write(buf);
+            return JSON.readTree(buf.asParser());
+        }
+    }
+
+    interface Writer {
+        void write(JsonGenerator g) throws IOException;
+    }
+}

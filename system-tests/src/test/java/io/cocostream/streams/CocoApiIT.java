@@ -1,0 +1,191 @@
+package io.cocostream.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cocostream.schemas.Kind;
+import io.cocostream.streams.clients.Retractions;
+import io.cocostream.testing.EmbeddedStackExtension;
+import io.cocostream.embedded.KafkaStack;
+import io.cocostream.ingest.Ingest;
+import io.cocostream.ingest.KafkaSink;
+import io.cocostream.testing.SharedData;
+import io.cocostream.schemas.TopicAdmin;
+import io.cocostream.streams.query.CocoApiServer;
+import io.cocostream.streams.clients.Exporter;
+import io.cocostream.streams.clients.TopicViews;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two app instances on the in-process broker, each serving the COCO API: both answer for every
+ * key (a key held by the other is forwarded), a retraction reaches the answers, and export from
+ * the view topics gives the ingested file back.
+ */
+@ExtendWith(EmbeddedStackExtension.class)
+class CocoApiIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void twoInstancesAnswerForAllKeys(KafkaStack stack, @TempDir Path dir) throws Exception {
+        TopicAdmin.ensure(stack.clientConfig(), 4, Optional.empty());
+        Path file = SharedData.coco().resolve("instances/instances_val2017_mini.json");
+        JsonNode input = SharedData.readJson("instances/instances_val2017_mini.json");
+        List<KafkaStreams> apps = new ArrayList<>();
+        List<CocoApiServer> servers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                int port = freePort();
+                Properties p = StreamsApp.config(stack.clientConfig(), "coco-api-it", 1);
+                p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
+                p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + i).toString());
+                KafkaStreams app = StreamsApp.start(stack.clientConfig(), p);
+                apps.add(app);
+                servers.add(CocoApiServer.start(app, new HostInfo("127.0.0.1", port), "127.0.0.1", port));
+            }
+            long sent = System.nanoTime();
+            Ingest.Result r = Ingest.run(Ingest.Options.of(file), b -> new KafkaSink(stack.clientConfig(), b),
+                    new Ingest.Progress() { });
+            Set<Long> images = new TreeSet<>();
+            input.get("images").forEach(im -> images.add(im.get("id").asLong()));
+
+            for (CocoApiServer s : servers) {
+                JsonNode ids = await(s, "/coco/getImgIds", n -> n.size() == images.size());
+                assertEquals(images, longs(ids));
+            }
+            System.out.printf("all %d images answered by both instances %.2f s after ingest began%n", images.size(),
+                    (System.nanoTime() - sent) / 1e9);
+            // Each instance holds part of the images: the other part is forwarded.
+            Set<Long> first = entryIds(get(servers.get(0), "/internal/images?kind=instances"));
+            Set<Long> second = entryIds(get(servers.get(1), "/internal/images?kind=instances"));
+            assertTrue(!first.isEmpty() && !second.isEmpty(), "both instances hold images: " + first.size() + "/" + second.size());
+            Set<Long> union = new TreeSet<>(first);
+            union.addAll(second);
+            assertEquals(images, union);
+
+            List<JsonNode> anns = StreamSupport.stream(input.get("annotations").spliterator(), false).toList();
+            String annIds = anns.stream().map(a -> a.get("id").asText()).collect(Collectors.joining(","));
+            String imgIds = images.stream().map(String::valueOf).collect(Collectors.joining(","));
+            for (CocoApiServer s : servers) {
+                JsonNode loaded = get(s, "/coco/loadAnns?ids=" + annIds);
+                assertEquals(anns.size(), loaded.size());
+                for (int i = 0; i < anns.size(); i++) {
+                    assertNull(RoundTripTest.diff("loadAnns", anns.get(i), loaded.get(i)));
+                }
+                assertEquals(images.size(), get(s, "/coco/loadImgs?ids=" + imgIds).size());
+                assertEquals(anns.size(), get(s, "/coco/getAnnIds").size());
+                assertEquals(input.get("categories").size(), get(s, "/coco/loadCats?ids="
+                        + longs(get(s, "/coco/getCatIds")).stream().map(String::valueOf).collect(Collectors.joining(","))).size());
+                long otherImage = (s == servers.get(0) ? second : first).iterator().next();
+                String svg = text(s, "/coco/showAnns?imgId=" + otherImage);
+                assertTrue(svg.startsWith("<svg") && svg.contains("image " + otherImage), svg);
+                assertEquals(404, status(s, "/coco/loadImgs?ids=-1"));
+                assertEquals(200, status(s, "/healthz"));
+                assertEquals(200, status(s, "/livez"));
+                assertEquals(400, status(s, "/coco/getAnnIds?imgIds=x"));
+            }
+
+            // A delivery to running instances shows in the answers (time printed for the record, not asserted).
+            long captionsSent = System.nanoTime();
+            Ingest.run(Ingest.Options.of(SharedData.coco().resolve("captions/captions_val2017_mini.json")),
+                    b -> new KafkaSink(stack.clientConfig(), b), new Ingest.Progress() { });
+            long ingested = System.nanoTime();
+            await(servers.get(1), "/coco/getImgIds?kind=captions", n -> n.size() == images.size());
+            System.out.printf("captions delivery: ingest %.2f s, then in the API %.2f s later%n",
+                    (ingested - captionsSent) / 1e9, (System.nanoTime() - ingested) / 1e9);
+
+            // Export from the view topics gives the file back.
+            Path out = dir.resolve("export.json");
+            Exporter.export(Kind.INSTANCES, new TopicViews(stack.clientConfig(), Exporter.topicOf(Kind.INSTANCES)),
+                    TopicViews.categories(stack.clientConfig()), out, null, false);
+            JsonNode back = SharedData.JSON.readTree(out.toFile());
+            assertEquals(images.size(), back.get("images").size());
+            assertEquals(anns.size(), back.get("annotations").size());
+
+            // Retracting the batch empties every instance's answers.
+            Retractions.batch(stack.clientConfig(), r.batchId(), "test", "it");
+            for (CocoApiServer s : servers) {
+                assertEquals(0, await(s, "/coco/getImgIds", n -> n.size() == 0).size());
+                assertEquals(images.size(), get(s, "/coco/getImgIds?kind=captions").size(), "another batch stays");
+            }
+        } finally {
+            servers.forEach(CocoApiServer::close);
+            apps.forEach(KafkaStreams::close);
+        }
+    }
+
+    private static JsonNode await(CocoApiServer s, String path, java.util.function.Predicate<JsonNode> done)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        JsonNode last = null;
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> r = send(s, path);
+            if (r.statusCode() == 200) {
+                last = SharedData.JSON.readTree(r.body());
+                if (done.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no answer as expected from " + path + " within 60 s; last " + last);
+    }
+
+    private static JsonNode get(CocoApiServer s, String path) throws Exception {
+        HttpResponse<String> r = send(s, path);
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        return SharedData.JSON.readTree(r.body());
+    }
+
+    private static String text(CocoApiServer s, String path) throws Exception {
+        HttpResponse<String> r = send(s, path);
+        assertEquals(200, r.statusCode(), path + ": " + r.body());
+        return r.body();
+    }
+
+    private static int status(CocoApiServer s, String path) throws Exception {
+        return send(s, path).statusCode();
+    }
+
+    private static HttpResponse<String> send(CocoApiServer s, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Set<Long> longs(Iterable<JsonNode> ids) {
+        Set<Long> s = new TreeSet<>();
+        ids.forEach(n -> s.add(n.asLong()));
+        return s;
+    }
+
+    private static Set<Long> entryIds(JsonNode entries) {
+        Set<Long> s = new TreeSet<>();
+        entries.forEach(e -> s.add(e.get("id").asLong()));
+        return s;
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
