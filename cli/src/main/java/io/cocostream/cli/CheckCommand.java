@@ -2,9 +2,9 @@ package io.cocostream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.ingest.offline.OfflineCheck;
 import io.cocostream.rules.Tolerances;
+import io.cocostream.schemas.avro.ValidationAlert;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,9 +16,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code cocostream check}: the validation rules offline, for a vendor's own CI. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Runs the validation rules on COCO files without Kafka, streaming: areas and boxes recomputed"
-                + " from the masks, boxes inside their images, crowd form, RLE counts, categories, and every format"
-                + " problem ingest would dead-letter. Rules exist today for instances and stuff files.",
+        description = {"Runs the validation rules on COCO files without Kafka, streaming, as the live topology runs"
+                + " them: instances and stuff (areas and boxes recomputed from the masks, boxes inside their images,"
+                + " crowd form, RLE counts, categories), person keypoints (those shape rules, then length, visibility,"
+                + " count, position and skeleton), captions (count, empty, repeated), panoptic segments against"
+                + " their PNGs, and DensePose fields; plus every format problem ingest would dead-letter. Results"
+                + " files are only format-checked. The rule ids are the README's.",
                 "Exit code 1 if any error alert."})
 final class CheckCommand implements Callable<Integer> {
 

@@ -2,8 +2,8 @@ package io.cocostream.cli;
 
 import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KafkaSink;
-import io.cocostream.schemas.Kind;
 import io.cocostream.ingest.WatchFolder;
+import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.avro.BatchStatus;
 import java.io.IOException;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cocostream.testing.EmbeddedStackExtension;
 import io.cocostream.embedded.KafkaStack;
-import io.cocostream.testing.SharedData;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.streams.StreamsApp;
+import io.cocostream.testing.EmbeddedStackExtension;
+import io.cocostream.testing.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -21,6 +21,10 @@ import java.util.function.LongConsumer;
  * twice, a section that is not an array, content after the top-level object, a file that ends
  * early) throws {@link Fallback}: the caller then reads the file with the sequential Jackson scan,
  * which names the problem where it is.
+ *
+ * <p>Its string skipping is its own, not {@link JsonCursor}'s: it runs over a buffer that refills
+ * from the file mid-string and checks nothing (the parsers do), where the cursor reads one whole
+ * element in memory and checks every byte.
  */
 final class ElementSplitter {
     /** This file needs the sequential scan. */

@@ -134,10 +134,7 @@ final class JsonCursor {
      */
     double number() throws NotPlain {
         int start = at;
-        boolean neg = in[at] == '-';
-        if (neg) {
-            at++;
-        }
+        boolean neg = minus();
         long m = 0;
         int digits = 0;
         int intStart = at;
@@ -207,10 +204,7 @@ final class JsonCursor {
     /** An integral JSON number within long; a float here clears {@link #ok()}, anything else is not plain. */
     long integer() throws NotPlain {
         int start = at;
-        boolean neg = in[at] == '-';
-        if (neg) {
-            at++;
-        }
+        boolean neg = minus();
         int d0 = at;
         long v = 0;
         while (isDigit(in[at])) {
@@ -362,6 +356,15 @@ final class JsonCursor {
                 throw NotPlain.INSTANCE;
             }
         }
+    }
+
+    /** Reads a leading '-' if one comes next. */
+    private boolean minus() {
+        if (in[at] == '-') {
+            at++;
+            return true;
+        }
+        return false;
     }
 
     private static boolean isDigit(byte b) {

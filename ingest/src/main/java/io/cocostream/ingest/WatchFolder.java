@@ -1,6 +1,8 @@
 package io.cocostream.ingest;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.mask.PanopticPng;
+import io.cocostream.schemas.avro.BatchStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.cocostream.schemas.avro.BatchStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

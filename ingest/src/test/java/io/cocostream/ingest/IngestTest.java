@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cocostream.schemas.Kind;
-import io.cocostream.testing.SharedData;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.BatchStatus;
+import io.cocostream.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** Every shared file ingests into per-image events that hold exactly its annotations. */
 class IngestTest {

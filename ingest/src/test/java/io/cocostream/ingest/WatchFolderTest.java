@@ -3,8 +3,8 @@ package io.cocostream.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cocostream.testing.SharedData;
 import io.cocostream.schemas.Topics;
+import io.cocostream.testing.SharedData;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

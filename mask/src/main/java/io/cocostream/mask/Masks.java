@@ -16,6 +16,11 @@ import java.util.Map;
  *
  * <p>Masks are column-major; RLE counts start with a run of zeros. Functions taking a
  * {@link MaskScratch} allocate only to grow it; the others are conveniences that make one.
+ *
+ * <p>Why one file of about a thousand lines: it is maskApi.c's one surface, in maskApi.h's order
+ * (encode, decode, merge, area, iou, toBbox, frBbox, frPoly, toString, frString, then annToRle and
+ * frPyObjects' dispatch), and the functions share private helpers (run building, the scratch
+ * buffers, the entry checks); split by function, those helpers would become package API.
  */
 public final class Masks {
     /** Default pixel budget of {@link #decode(Rle)}: the largest mask it will materialize. */

@@ -3,10 +3,10 @@ package io.cocostream.rules;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
-import java.time.Instant;
-import java.util.List;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Instant;
+import java.util.List;
 
 /** Collects the alerts of one image's annotations of one kind. */
 final class Alerts {

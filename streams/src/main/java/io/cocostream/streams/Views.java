@@ -59,14 +59,12 @@ final class Views implements Processor<Long, Out, Long, Out> {
             return;
         }
         switch (part.kind()) {
-            case INSTANCES -> {
+            case INSTANCES, STUFF -> {
                 InstanceView v = (InstanceView) part.value();
-                emit(r, Topics.INSTANCES_VIEW, v.getImageId(), v);
-                updateImage(r, v.getImageId(), v.getImage(), Kind.INSTANCES, batch(v.getProvenance()), v.getAnnotations());
-            }
-            case STUFF -> {
-                InstanceView v = (InstanceView) part.value();
-                updateImage(r, v.getImageId(), v.getImage(), Kind.STUFF, batch(v.getProvenance()), v.getAnnotations());
+                if (part.kind() == Kind.INSTANCES) {
+                    emit(r, Topics.INSTANCES_VIEW, v.getImageId(), v);
+                }
+                updateImage(r, v.getImageId(), v.getImage(), part.kind(), batch(v.getProvenance()), v.getAnnotations());
             }
             case PERSON_KEYPOINTS -> {
                 PersonKeypointsEvent e = (PersonKeypointsEvent) part.value();

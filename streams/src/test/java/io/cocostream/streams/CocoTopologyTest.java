@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cocostream.embedded.registry.EmbeddedSchemaRegistry;
 import io.cocostream.embedded.registry.SchemaLog;
+import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
@@ -16,7 +17,6 @@ import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
-import io.cocostream.rules.Tolerances;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;

@@ -2,13 +2,13 @@ package io.cocostream.streams;
 
 import io.cocostream.embedded.registry.EmbeddedSchemaRegistry;
 import io.cocostream.embedded.registry.SchemaLog;
+import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
-import io.cocostream.rules.Tolerances;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

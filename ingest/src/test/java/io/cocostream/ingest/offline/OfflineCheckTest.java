@@ -8,21 +8,21 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Kind;
-import io.cocostream.synth.Synth;
-import io.cocostream.testing.SharedData;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
+import io.cocostream.synth.Synth;
+import io.cocostream.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Real COCO raises no error; each kind of change to it is caught by its rule. */
 class OfflineCheckTest {

@@ -1,0 +1,58 @@
+package io.cocostream.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.cocostream.mask.Masks;
+import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.InstanceAnnotation;
+import io.cocostream.schemas.avro.InstancesEvent;
+import io.cocostream.schemas.avro.Severity;
+import io.cocostream.schemas.avro.ValidationAlert;
+import io.cocostream.testing.RuleCases;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/** The instance rules called directly: each passes the valid annotation and catches its one change, naming it. */
+class InstanceRulesTest {
+    static final List<String[]> CASES = RuleCases.cases("polygon", "crowd", "rle");
+
+    private final InstanceRules rules = new InstanceRules(Tolerances.DEFAULT);
+
+    private List<ValidationAlert> check(String shape, String rule) {
+        InstancesEvent e = (InstancesEvent) RuleCases.event(shape, rule);
+        Map<String, Category> categories = RuleCases.categories(rule);
+        return rules.check(Kind.INSTANCES, e.getAnnotations().get(0), e.getImage(),
+                id -> categories.containsKey(Kind.INSTANCES.key(id)));
+    }
+
+    @ParameterizedTest(name = "{0} ({1})")
+    @FieldSource("CASES")
+    void eachRulePassesTheValidAnnotationAndCatchesItsChange(String rule, String shape) {
+        assertEquals(List.of(), check(shape, ""), "the valid " + shape + " annotation raises nothing");
+        List<ValidationAlert> alerts = check(shape, rule);
+        ValidationAlert a = Alerted.one(alerts, rule);
+        assertEquals(Severity.ERROR, a.getSeverity());
+        assertEquals(5L, a.getImageId());
+        assertEquals(7L, a.getAnnotationId());
+        assertEquals(Kind.INSTANCES.id(), a.getKind());
+        assertNotNull(a.getExpected(), "says what was expected");
+        assertNotNull(a.getActual(), "says what was found");
+    }
+
+    @Test
+    void theRecomputedMaskIsTheMaskApisOwn() {
+        InstancesEvent e = (InstancesEvent) RuleCases.event("polygon", "");
+        InstanceAnnotation a = e.getAnnotations().get(0);
+        rules.check(Kind.INSTANCES, a, e.getImage(), id -> true);
+        double[] xy = a.getSegmentation().getPolygons().get(0).stream().mapToDouble(Double::doubleValue).toArray();
+        assertEquals(Masks.toString(Masks.frPoly(xy, 10, 10)), Masks.toString(rules.lastMask()));
+        rules.check(Kind.INSTANCES, a, null, id -> true);
+        assertNull(rules.lastMask(), "no image, no size, no mask");
+    }
+}
