@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,15 +38,22 @@ final class AlertsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, Object> c = new HashMap<>(connection.clientConfig());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "cocostream-alerts-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         AvroDeserializer<ValidationAlert> de = new AvroDeserializer<>(ValidationAlert.class);
         de.configure(c, false);
         Foreground fg = new Foreground();
         try (KafkaConsumer<byte[], ValidationAlert> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), de)) {
-            consumer.subscribe(List.of(Topics.ALERTS));
+            // Partitions assigned, no group: the consumer keeps its own positions, so a broker restart
+            // (which would reset a group without committed offsets) never prints an alert twice.
+            List<TopicPartition> parts = consumer.partitionsFor(Topics.ALERTS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(parts);
+            if (fromBeginning) {
+                consumer.seekToBeginning(parts);
+            } else {
+                consumer.seekToEnd(parts);
+            }
             while (!fg.stopRequested()) {
                 for (ConsumerRecord<byte[], ValidationAlert> r : consumer.poll(Duration.ofMillis(250))) {
                     ValidationAlert a = r.value();

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             RetractCommand.class,
             AlertsCommand.class,
+            BatchesCommand.class,
             SynthCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,

@@ -24,7 +24,10 @@ import picocli.CommandLine.Parameters;
                 + " detection results; the kind is detected from the content) into one Avro event per image and kind,"
                 + " keyed by image id, with categories, dead letters for bad records, and a batch manifest written last.",
                 "Memory is bounded by the largest image, not the file. Publishing is transactional and idempotent:"
-                        + " rerunning a crashed ingest on the same file completes it without duplicates.",
+                        + " rerunning a crashed ingest on the same file completes it without duplicates, and a file"
+                        + " already ingested (same content, same PNGs) is not published again unless --redeliver.",
+                "A file that does not parse to its end publishes only its dead letter and a FAILED manifest:"
+                        + " nothing consumers have changes.",
                 "Exit code: 0 all complete; 1 some records went to coco.dead-letters.v1 or a file was malformed;"
                         + " 2 an error stopped the command."})
 final class IngestCommand implements Callable<Integer> {
@@ -57,6 +60,17 @@ final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--spill-dir", paramLabel = "DIR", description = "Where the temporary regrouping file goes (default: java.io.tmpdir).")
     Path spillDir;
+
+    @Option(names = "--redeliver", description = "Publish the file again as a new batch even if it was ingested before:"
+            + " a vendor's correction, or restoring a good delivery after a bad one (re-delivery replaces each image's"
+            + " annotations of the kind).")
+    boolean redeliver;
+
+    @Option(names = "--max-annotations-per-image", defaultValue = "100000", paramLabel = "N",
+            description = "An image with more annotations is dead-lettered, not published; the rest of the file is"
+                    + " (default ${DEFAULT-VALUE}; the largest real COCO image has a few hundred). An image whose event"
+                    + " would exceed the producer's max.request.size is dead-lettered too.")
+    int maxAnnotationsPerImage;
 
     @Mixin
     ConnectionOptions connection;
@@ -93,7 +107,8 @@ final class IngestCommand implements Callable<Integer> {
         String who = producer != null ? producer : System.getenv().getOrDefault("COCOSTREAM_PRODUCER",
                 System.getProperty("user.name", "unknown"));
         Ingest.Options o = Ingest.Options.of(f).withProducer(who).withPngDir(pngDir).withChunkImages(chunkImages)
-                .withKind(kind == null ? null : Kind.parse(kind));
+                .withKind(kind == null ? null : Kind.parse(kind)).withRedeliver(redeliver)
+                .withMaxAnnotationsPerImage(maxAnnotationsPerImage);
         if (spillDir != null) {
             o = o.withSpillDir(spillDir);
         }
@@ -103,7 +118,8 @@ final class IngestCommand implements Callable<Integer> {
         double secs = (System.nanoTime() - t0) / 1e9;
         long bytes = Files.size(f);
         if (r.alreadyIngested()) {
-            System.out.printf("%s: already ingested as batch %s (%s); nothing published%n", f, r.batchId(), r.status());
+            System.out.printf("%s: already ingested as batch %s (%s); nothing published (--redeliver publishes it"
+                    + " again)%n", f, r.batchId(), r.status());
         } else {
             System.out.printf("%s: %s, batch %s: %d images, %d annotations, %d categories, %d dead letters, %s"
                             + " in %.1f s (%.1f MB/s, %.0f images/s)%s%n",

@@ -23,35 +23,57 @@ import org.apache.avro.io.BinaryEncoder;
  * an {@link EventSink} (every annotation in exactly one event, an image without any with an empty
  * list), after the categories and dead letters. Events are committed in chunks of images, each
  * with an IN_PROGRESS manifest, so a rerun resumes after the last committed chunk; the final
- * manifest comes last, and a finished batch is not written again.
+ * manifest comes last, covers every run of the batch, and a finished batch is not written again.
+ *
+ * <p>A file that did not parse to its end writes no event and no category, only its dead letters
+ * and a FAILED manifest: nothing consumers already have changes. An image with more annotations
+ * than allowed, or whose event would exceed what the sink can carry, is a dead letter (its id,
+ * annotation count and size, found from the spill index before anything is assembled); the other
+ * images are written.
  */
 final class BatchWriter {
     private final Intake in;
     private final Path file;
     private final int chunkImages;
+    private final int maxAnnotationsPerImage;
     private final Kind kind;
     private final AvroWriter avro = new AvroWriter();
     private final RecordDecoder decoder = new RecordDecoder();
     private final Map<String, Long> perTopic = new TreeMap<>();
     private byte[] provenanceBytes;
+    /** Images dead-lettered as too large, over the whole batch (earlier runs' too). */
+    private long oversized;
+    private String firstError;
+    /** An event's bytes beyond its image and annotations: image id, provenance, framing. */
+    private static final long EVENT_OVERHEAD_BYTES = 1024;
 
-    BatchWriter(Intake in, Path file, int chunkImages) {
+    BatchWriter(Intake in, Path file, int chunkImages, int maxAnnotationsPerImage) {
         this.in = in;
         this.file = file;
         this.chunkImages = chunkImages;
+        this.maxAnnotationsPerImage = maxAnnotationsPerImage;
         this.kind = in.kind;
     }
 
     /** Writes batch {@code batchId} of the file whose hash is {@code sha256} to {@code sink}. */
     Ingest.Result write(EventSink sink, String batchId, String sha256, Ingest.Progress progress) throws IOException {
         Instant started = Instant.now();
+        firstError = in.firstError();
         BatchManifest last = sink.lastManifest(batchId).orElse(null);
         if (last != null && last.getStatus() != BatchStatus.IN_PROGRESS) {
             return new Ingest.Result(batchId, kind, last.getStatus(), last.getImages(), last.getAnnotations(),
                     last.getCategories(), last.getDeadLetters(), true, last.getImages(), in.firstError());
         }
         long resumeAfter = last == null ? 0 : last.getImages();
+        if (last != null) {
+            // The final manifest describes the whole batch: what earlier runs wrote counts too.
+            last.getRecordsPerTopic().forEach(perTopic::put);
+            sink.carryRanges(last.getRanges());
+        }
         Provenance prov = Provenance.newBuilder(in.provenance).setBatchId(batchId).build();
+        if (in.isTruncated()) {
+            return failed(sink, batchId, sha256, started, progress);
+        }
         if (resumeAfter == 0) {
             for (Category c : in.categories) {
                 c.setProvenance(prov);
@@ -68,13 +90,22 @@ final class BatchWriter {
         ImageIndex images = in.images;
         long[] order = in.annotationOrder();
         long published = resumeAfter;
+        long maxBytes = sink.maxRecordBytes();
         for (int img = 0, next = 0; img < images.size(); img++) {
             // This image's annotations are order[from, next), their item indices in the low 32 bits.
             int from = next;
             while (next < order.length && (int) (order[next] >>> 32) == img) {
                 next++;
             }
-            if (img < resumeAfter) {
+            String tooLarge = tooLarge(img, order, from, next, maxBytes);
+            if (tooLarge != null) {
+                oversized++;
+                if (img >= resumeAfter) {
+                    sink.send(Topics.DEAD_LETTERS, null, oversizedLetter(img, batchId, tooLarge));
+                    count(Topics.DEAD_LETTERS, 1);
+                }
+            }
+            if (img < resumeAfter || tooLarge != null) {
                 continue;
             }
             if (kind == Kind.PANOPTIC) {
@@ -89,13 +120,67 @@ final class BatchWriter {
                 progress.publishing(published, images.size());
             }
         }
-        BatchStatus status = in.isTruncated() ? BatchStatus.FAILED
-                : in.deadLetters.isEmpty() ? BatchStatus.COMPLETE : BatchStatus.COMPLETE_WITH_DEAD_LETTERS;
+        BatchStatus status = deadLetters() == 0 ? BatchStatus.COMPLETE : BatchStatus.COMPLETE_WITH_DEAD_LETTERS;
         count(Topics.BATCHES, 1);
         sink.commit(manifest(batchId, sha256, started, status, images.size(), sink));
         progress.publishing(images.size(), images.size());
         return new Ingest.Result(batchId, kind, status, images.size(), in.annotations(), in.categories.size(),
-                in.deadLetters.size(), false, resumeAfter, in.firstError());
+                deadLetters(), false, resumeAfter, firstError);
+    }
+
+    /** A file that broke off: its dead letters and a FAILED manifest, nothing else. */
+    private Ingest.Result failed(EventSink sink, String batchId, String sha256, Instant started,
+            Ingest.Progress progress) throws IOException {
+        for (int d : in.deadLetters) {
+            DeadLetter dl = decoder.decode(DeadLetter.class, in.spill.read(d));
+            dl.setBatchId(batchId);
+            sink.send(Topics.DEAD_LETTERS, null, dl);
+        }
+        count(Topics.DEAD_LETTERS, in.deadLetters.size());
+        count(Topics.BATCHES, 1);
+        BatchManifest m = manifest(batchId, sha256, started, BatchStatus.FAILED, 0, sink);
+        m.setAnnotations(0L);
+        m.setCategories(0L);
+        sink.commit(m);
+        progress.publishing(0, 0);
+        return new Ingest.Result(batchId, kind, BatchStatus.FAILED, 0, 0, 0, deadLetters(), false, 0, firstError);
+    }
+
+    /** Why image {@code img}'s event cannot be published (annotations order[from, to)), null when it can. */
+    private String tooLarge(int img, long[] order, int from, int to, long maxBytes) throws IOException {
+        int n = to - from;
+        if (n > maxAnnotationsPerImage) {
+            return "image " + in.images.id(img) + " has " + n + " annotations, more than the "
+                    + maxAnnotationsPerImage + " an image may have (--max-annotations-per-image)";
+        }
+        if (maxBytes == Long.MAX_VALUE) {
+            return null;
+        }
+        long bytes = EVENT_OVERHEAD_BYTES;
+        if (in.images.spillIndex(img) >= 0) {
+            bytes += in.spill.length(in.images.spillIndex(img));
+        }
+        for (int k = from; k < to && bytes <= maxBytes; k++) {
+            bytes += in.items.length((int) order[k], img) + 2;
+        }
+        if (bytes <= maxBytes) {
+            return null;
+        }
+        return "image " + in.images.id(img) + "'s event would be over " + bytes + " bytes (" + n
+                + " annotations), more than the " + maxBytes + " a record may have (the producer's max.request.size)";
+    }
+
+    private DeadLetter oversizedLetter(int img, String batchId, String reason) {
+        if (firstError == null) {
+            firstError = reason;
+        }
+        return DeadLetter.newBuilder().setReason(reason).setStage("ingest").setSourceFile(in.sourceFile)
+                .setBatchId(batchId).setJsonPath(in.images.spillIndex(img) < 0 ? null : "$.images[" + img + "]")
+                .setOccurredAt(Instant.now()).build();
+    }
+
+    private long deadLetters() {
+        return in.deadLetters.size() + oversized;
     }
 
     private void count(String topic, long n) {
@@ -110,7 +195,7 @@ final class BatchWriter {
                 .setSizeBytes(Files.size(file)).setKind(kind.id()).setProducer(in.provenance.getProducer())
                 .setStartedAt(started).setCompletedAt(Instant.now()).setStatus(status).setImages(imagesDone)
                 .setAnnotations(in.annotations()).setCategories(in.categories.size())
-                .setDeadLetters(in.deadLetters.size()).setRecordsPerTopic(new TreeMap<>(perTopic))
+                .setDeadLetters(deadLetters()).setRecordsPerTopic(new TreeMap<>(perTopic))
                 .setRanges(sink.ranges()).build();
     }
 

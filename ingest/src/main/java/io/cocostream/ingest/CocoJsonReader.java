@@ -54,6 +54,19 @@ public final class CocoJsonReader {
         this.file = file;
     }
 
+    /** Whether {@code file} is one complete JSON value: a token scan that builds nothing. */
+    public static boolean parsesToEnd(Path file) {
+        try (JsonParser p = JSON.getFactory().createParser(file.toFile())) {
+            if (p.nextToken() == null) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Bytes of the file read so far by the running scan, for progress. */
     public long bytesRead() {
         return bytesRead;

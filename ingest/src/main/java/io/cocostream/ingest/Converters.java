@@ -38,7 +38,7 @@ final class Converters {
         int height = positiveInt(n, "height", at);
         Image.Builder b = Image.newBuilder().setId(id).setWidth(width).setHeight(height)
                 .setFileName(text(n, "file_name", ""));
-        if (n.hasNonNull("license") && n.get("license").isIntegralNumber()) {
+        if (n.hasNonNull("license") && n.get("license").isIntegralNumber() && n.get("license").canConvertToLong()) {
             b.setLicense(n.get("license").asLong());
         }
         b.setCocoUrl(optionalText(n, "coco_url"));
@@ -255,7 +255,7 @@ final class Converters {
                 long[] c = new long[counts.size()];
                 int i = 0;
                 for (JsonNode v : counts) {
-                    if (!v.isIntegralNumber()) {
+                    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
                         throw new CocoFormatException(Json.at(at, "counts[" + i + "]"), "expected an integer, found " + v);
                     }
                     c[i++] = v.asLong();

@@ -12,6 +12,8 @@ import org.apache.avro.specific.SpecificRecord;
  * visible together, with the manifest that says how far the batch got.
  */
 public interface EventSink extends AutoCloseable {
+    /** The largest record a sink takes unless configured otherwise: the producer's max.request.size as ingest sets it. */
+    int DEFAULT_MAX_RECORD_BYTES = 8 << 20;
 
     /** The latest manifest written for a batch (to resume it or to skip a finished one). */
     Optional<BatchManifest> lastManifest(String batchId);
@@ -25,8 +27,16 @@ public interface EventSink extends AutoCloseable {
     /** Sends the manifest (keyed by its batch id, its ranges filled in) and commits the open transaction. */
     void commit(BatchManifest manifest);
 
-    /** Where this publisher's records landed so far, per topic and partition. */
+    /** Where this sink's records landed so far, per topic and partition (earlier runs' carried ones included). */
     List<PartitionRange> ranges();
+
+    /** Ranges earlier runs of the batch wrote, for {@link #ranges()} to cover the whole batch. */
+    default void carryRanges(List<PartitionRange> earlier) {}
+
+    /** The largest record this sink takes, in bytes (header and Avro body). */
+    default long maxRecordBytes() {
+        return DEFAULT_MAX_RECORD_BYTES;
+    }
 
     @Override
     void close();

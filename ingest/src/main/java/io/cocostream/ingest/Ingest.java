@@ -3,10 +3,13 @@ package io.cocostream.ingest;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.BatchStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -30,13 +33,17 @@ public final class Ingest {
 
     /** Images per transaction. */
     public static final int DEFAULT_CHUNK_IMAGES = 10000;
+    /** Annotations an image may have: the largest real COCO image has a few hundred. */
+    public static final int DEFAULT_MAX_ANNOTATIONS_PER_IMAGE = 100_000;
 
     /**
      * What to ingest and how. {@code parsers}: threads that parse annotations in pass 1 (0 reads
      * the file with the sequential scan alone; the default is one per core).
+     * {@code maxAnnotationsPerImage}: an image with more is dead-lettered, not published.
+     * {@code redeliver}: publish the file again as a new batch even if it was ingested before.
      */
     public record Options(Path file, Kind kind, Path pngDir, String producer, Path spillDir, int chunkImages,
-            int parsers) {
+            int parsers, int maxAnnotationsPerImage, boolean redeliver) {
         public Options {
             if (chunkImages <= 0) {
                 throw new IllegalArgumentException("chunkImages must be positive: " + chunkImages);
@@ -44,36 +51,47 @@ public final class Ingest {
             if (parsers < 0) {
                 throw new IllegalArgumentException("parsers must not be negative: " + parsers);
             }
+            if (maxAnnotationsPerImage <= 0) {
+                throw new IllegalArgumentException("maxAnnotationsPerImage must be positive: " + maxAnnotationsPerImage);
+            }
         }
 
         public static Options of(Path file) {
             return new Options(file, null, null, System.getProperty("user.name", "unknown"),
                     Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_CHUNK_IMAGES,
-                    Runtime.getRuntime().availableProcessors());
+                    Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_ANNOTATIONS_PER_IMAGE, false);
         }
 
-        public Options withKind(Kind k) {
-            return new Options(file, k, pngDir, producer, spillDir, chunkImages, parsers);
+        public Options withKind(Kind v) {
+            return new Options(file, v, pngDir, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver);
         }
 
-        public Options withPngDir(Path d) {
-            return new Options(file, kind, d, producer, spillDir, chunkImages, parsers);
+        public Options withPngDir(Path v) {
+            return new Options(file, kind, v, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver);
         }
 
-        public Options withProducer(String p) {
-            return new Options(file, kind, pngDir, p, spillDir, chunkImages, parsers);
+        public Options withProducer(String v) {
+            return new Options(file, kind, pngDir, v, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver);
         }
 
-        public Options withSpillDir(Path d) {
-            return new Options(file, kind, pngDir, producer, d, chunkImages, parsers);
+        public Options withSpillDir(Path v) {
+            return new Options(file, kind, pngDir, producer, v, chunkImages, parsers, maxAnnotationsPerImage, redeliver);
         }
 
-        public Options withChunkImages(int n) {
-            return new Options(file, kind, pngDir, producer, spillDir, n, parsers);
+        public Options withChunkImages(int v) {
+            return new Options(file, kind, pngDir, producer, spillDir, v, parsers, maxAnnotationsPerImage, redeliver);
         }
 
-        public Options withParsers(int n) {
-            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, n);
+        public Options withParsers(int v) {
+            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, v, maxAnnotationsPerImage, redeliver);
+        }
+
+        public Options withMaxAnnotationsPerImage(int v) {
+            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, parsers, v, redeliver);
+        }
+
+        public Options withRedeliver(boolean v) {
+            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, v);
         }
     }
 
@@ -96,15 +114,37 @@ public final class Ingest {
     public static Result run(Options options, Function<String, EventSink> sinkForBatch, Progress progress)
             throws IOException {
         Kind kind = options.kind() != null ? options.kind() : KindDetector.detect(options.file());
-        MessageDigest sha = sha256();
+        MessageDigest sha = Digests.sha256();
         try (Intake in = read(options, kind, sha, progress)) {
-            String sha256 = HexFormat.of().formatHex(sha.digest());
-            String batchId = sha256.substring(0, 20) + "-" + kind.id();
+            // A file that broke off was not read to its end: its hash is the whole file's all the same.
+            String sha256 = in.isTruncated() ? Digests.sha256(options.file()) : HexFormat.of().formatHex(sha.digest());
+            String batchId = batchId(sha256, in.pngDigest(), kind, options.redeliver() ? Instant.now() : null);
             try (EventSink sink = sinkForBatch.apply(batchId)) {
-                return new BatchWriter(in, options.file(), options.chunkImages()).write(sink, batchId, sha256, progress);
+                return new BatchWriter(in, options.file(), options.chunkImages(), options.maxAnnotationsPerImage())
+                        .write(sink, batchId, sha256, progress);
             }
         }
     }
+
+    /**
+     * {@code <hash>-<kind>}, the hash covering the whole delivery: the file's sha256, and with
+     * panoptic PNGs the hash of both (so a corrected PNG is a new batch); a redelivery adds
+     * {@code -r<UTC time>}, a batch of its own.
+     */
+    static String batchId(String fileSha256, byte[] pngDigest, Kind kind, Instant redelivered) {
+        String hash = fileSha256;
+        if (pngDigest != null) {
+            MessageDigest both = Digests.sha256();
+            both.update(fileSha256.getBytes(StandardCharsets.US_ASCII));
+            both.update(pngDigest);
+            hash = HexFormat.of().formatHex(both.digest());
+        }
+        String id = hash.substring(0, 20) + "-" + kind.id();
+        return redelivered == null ? id : id + "-r" + REDELIVERY.format(redelivered);
+    }
+
+    private static final DateTimeFormatter REDELIVERY = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     /** Pass 1: the whole file read into a new intake, every byte into {@code sha}. */
     private static Intake read(Options options, Kind kind, MessageDigest sha, Progress progress) throws IOException {
@@ -143,14 +183,6 @@ public final class Ingest {
             if (!KNOWN_KEYS.contains(key)) {
                 LOG.warn("{}: ignoring the unknown top-level key \"{}\"", sourceFile, key);
             }
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

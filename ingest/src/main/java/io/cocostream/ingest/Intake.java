@@ -66,6 +66,7 @@ final class Intake implements Closeable {
         this.file = options.file();
         this.kind = kind;
         this.sourceFile = file.getFileName().toString();
+        Spill.removeStale(options.spillDir());
         this.items = new ItemSpill(options.spillDir(), expected, Files.size(file));
         this.spill = new Spill(options.spillDir());
         this.ids = new LongSet(expected);
@@ -149,6 +150,11 @@ final class Intake implements Closeable {
         itemImage = null;
         Arrays.sort(order);
         return order;
+    }
+
+    /** The hash of the PNGs a panoptic delivery named, null for other kinds. */
+    byte[] pngDigest() {
+        return pngs.digest();
     }
 
     /** The first problem found, for the summary. */

@@ -100,6 +100,11 @@ final class ItemSpill implements Closeable {
         }
     }
 
+    /** The encoded size of item {@code item} of image {@code ordinal}, without reading it. */
+    long length(int item, int ordinal) {
+        return buckets[ordinal >>> shift].length(local[item]);
+    }
+
     /** Item {@code item} of image {@code ordinal}. */
     byte[] read(int item, int ordinal) throws IOException {
         Spill s = load(ordinal);

@@ -15,10 +15,17 @@ public final class Json {
         return v;
     }
 
+    /** A required integer within the 64-bit range: a larger one would wrap around into another id. */
     public static long requireLong(JsonNode n, String field, Location at) {
         JsonNode v = require(n, field, at);
-        if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
+        double d = v.asDouble();
+        boolean integral = v.isIntegralNumber() || (v.isNumber() && d == Math.rint(d));
+        if (!integral) {
             throw new CocoFormatException(at(at, field), "expected an integer, found " + v);
+        }
+        if (v.isIntegralNumber() ? !v.canConvertToLong() : Math.abs(d) >= 0x1p63) {
+            throw new CocoFormatException(at(at, field), "expected an integer in the 64-bit range (at most "
+                    + Long.MAX_VALUE + "), found " + v);
         }
         return v.asLong();
     }

@@ -47,6 +47,7 @@ public final class KafkaSink implements EventSink {
             a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
     private final List<Future<RecordMetadata>> pending = new ArrayList<>();
     private boolean inTransaction;
+    private final long maxRecordBytes;
 
     public KafkaSink(Map<String, Object> clientConfig, String batchId) {
         this.config = new HashMap<>(clientConfig);
@@ -57,7 +58,9 @@ public final class KafkaSink implements EventSink {
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 18));
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(8 << 20));
+        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(DEFAULT_MAX_RECORD_BYTES));
+        // What a record may carry: the request's limit less the record's own framing and its key.
+        this.maxRecordBytes = Long.parseLong(p.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG).toString()) - 256;
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
         SchemaRegistryClient client = new SchemaRegistryClient(SerdeConfig.from(clientConfig));
         this.values = new AvroSerializer<>(client, clientConfig, false);
@@ -151,6 +154,22 @@ public final class KafkaSink implements EventSink {
         ranges.forEach((tp, r) -> out.add(PartitionRange.newBuilder().setTopic(tp.topic()).setPartition(tp.partition())
                 .setFirstOffset(r[0]).setLastOffset(r[1]).setRecords(r[2]).build()));
         return out;
+    }
+
+    @Override
+    public void carryRanges(List<PartitionRange> earlier) {
+        for (PartitionRange e : earlier) {
+            long[] r = ranges.computeIfAbsent(new TopicPartition(e.getTopic(), e.getPartition()),
+                    tp -> new long[] {Long.MAX_VALUE, -1, 0});
+            r[0] = Math.min(r[0], e.getFirstOffset());
+            r[1] = Math.max(r[1], e.getLastOffset());
+            r[2] += e.getRecords();
+        }
+    }
+
+    @Override
+    public long maxRecordBytes() {
+        return maxRecordBytes;
     }
 
     @Override

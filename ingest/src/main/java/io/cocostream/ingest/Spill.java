@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,6 +18,8 @@ import java.util.Arrays;
  * ingest regroup a file's annotations by image with memory bounded by the index, not by the file.
  */
 final class Spill implements Closeable {
+    /** Spill files are {@code cocostream-spill-<pid>-<random>.bin}: the pid says whose they are. */
+    private static final String PREFIX = "cocostream-spill-";
     private final Path path;
     private final OutputStream out;
     /** Opened on the first read: a spill being written holds one file descriptor. */
@@ -34,9 +37,39 @@ final class Spill implements Closeable {
 
     Spill(Path dir) throws IOException {
         Files.createDirectories(dir);
-        this.path = Files.createTempFile(dir, "cocostream-spill-", ".bin");
+        this.path = Files.createTempFile(dir, PREFIX + ProcessHandle.current().pid() + "-", ".bin");
         path.toFile().deleteOnExit();
         this.out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
+    }
+
+    /**
+     * Deletes the spill files in {@code dir} of processes that are gone (an ingest killed before it
+     * could clean up); returns how many.
+     */
+    static int removeStale(Path dir) {
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PREFIX + "*.bin")) {
+            for (Path f : files) {
+                String rest = f.getFileName().toString().substring(PREFIX.length());
+                int dash = rest.indexOf('-');
+                if (dash <= 0 || !rest.substring(0, dash).chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long pid = Long.parseLong(rest.substring(0, dash));
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                try {
+                    Files.deleteIfExists(f);
+                    removed++;
+                } catch (IOException e) {
+                    // another cleaner got there first, or it is not ours to delete: leave it
+                }
+            }
+        } catch (IOException e) {
+            // no folder yet, or not readable: nothing to clean
+        }
+        return removed;
     }
 
     /** Appends a record; returns its index. */
@@ -80,6 +113,11 @@ final class Spill implements Closeable {
     }
 
     /** Where record {@code i} starts in the file. */
+    /** The length of record {@code i}. */
+    long length(int i) {
+        return end(i) - start(i);
+    }
+
     long start(int i) {
         return offsets[i];
     }

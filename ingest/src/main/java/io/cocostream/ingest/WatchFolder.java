@@ -12,15 +12,21 @@ import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code ingest --watch DIR}: ingests COCO files as vendors drop them. A file is taken only when
- * complete: its size and modification time unchanged for a settle period (a file renamed into the
- * folder is complete at once, a file being written keeps changing). Each ingested file moves to
+ * complete: renamed into the folder from a temporary name, or unchanged in size and modification
+ * time for a settle period, and in both cases parsing to its end (a copy that pauses longer than
+ * the settle time is still incomplete JSON, and waits). Only {@code *.json} names are candidates,
+ * so {@code .part}, {@code .tmp}, {@code .partial}, {@code .crdownload} and hidden names wait for
+ * their rename. A settled file that does not parse and stays unchanged for {@link #GIVE_UP_SETTLES}
+ * settle periods is taken all the same, and fails with where it broke. Each ingested file moves to
  * {@code DIR/done/} or {@code DIR/failed/} (with its panoptic PNG folder) and gets a report
  * {@code <name>.report.json} beside it. Restarts are safe: moved files are not seen again, and a
  * file ingested but not yet moved is recognised by its batch manifest and not published twice.
@@ -38,6 +44,11 @@ public final class WatchFolder {
     private final long settleMillis;
     private final FileIngest ingest;
     private final Map<Path, long[]> seen = new HashMap<>();
+    /** Temporary names seen at the last poll: a candidate that replaces one was renamed into place. */
+    private Set<String> staging = Set.of();
+    /** Settle periods a file that does not parse waits, unchanged, before it is taken and fails. */
+    static final int GIVE_UP_SETTLES = 10;
+    private static final List<String> TEMPORARY = List.of(".part", ".tmp", ".partial", ".crdownload");
 
     public WatchFolder(Path dir, long settleMillis, FileIngest ingest) throws IOException {
         this.dir = dir;
@@ -55,20 +66,29 @@ public final class WatchFolder {
         }
     }
 
-    /** One look at the folder: ingests every file that has settled; returns how many it took. */
+    /** One look at the folder: ingests every file that is complete; returns how many it took. */
     public int pollOnce() {
         int taken = 0;
         long now = System.currentTimeMillis();
+        Set<String> stagedBefore = staging;
+        staging = temporaryNames();
         for (Path f : candidates()) {
             try {
                 long size = Files.size(f);
                 long mtime = Files.getLastModifiedTime(f).toMillis();
                 long[] prev = seen.get(f);
-                if (prev == null || prev[0] != size || prev[1] != mtime) {
+                boolean renamed = prev == null && wasStaged(f, stagedBefore);
+                if (!renamed && (prev == null || prev[0] != size || prev[1] != mtime)) {
                     seen.put(f, new long[] {size, mtime, now});
                     continue;
                 }
-                if (now - prev[2] < settleMillis || now - mtime < settleMillis) {
+                long stableFor = renamed ? 0 : Math.min(now - prev[2], now - mtime);
+                if (!renamed && stableFor < settleMillis) {
+                    continue;
+                }
+                if (!CocoJsonReader.parsesToEnd(f) && stableFor < GIVE_UP_SETTLES * Math.max(settleMillis, 100)) {
+                    // Still being copied (or broken): looked at again at the next polls, not failed.
+                    seen.putIfAbsent(f, new long[] {size, mtime, now});
                     continue;
                 }
                 seen.remove(f);
@@ -79,6 +99,23 @@ public final class WatchFolder {
             }
         }
         return taken;
+    }
+
+    /** Whether a temporary name of {@code f} ({@code f.part}, ...) was in the folder at the last poll. */
+    private static boolean wasStaged(Path f, Set<String> staged) {
+        String name = f.getFileName().toString();
+        return TEMPORARY.stream().anyMatch(t -> staged.contains(name + t) || staged.contains("." + name + t)
+                || staged.contains("." + name));
+    }
+
+    private Set<String> temporaryNames() {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(".") || TEMPORARY.stream().anyMatch(n::endsWith))
+                    .collect(Collectors.toSet());
+        } catch (IOException e) {
+            return Set.of();
+        }
     }
 
     private List<Path> candidates() {

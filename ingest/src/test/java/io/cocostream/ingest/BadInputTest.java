@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.BatchStatus;
 import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.InstancesEvent;
@@ -84,9 +85,10 @@ class BadInputTest {
     }
 
     @Test
-    void truncatedFilePublishesWhatItReadAndSaysWhereItBroke(@TempDir Path dir) throws IOException {
+    void truncatedFilePublishesOnlyItsDeadLetterAndAFailedManifest(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("truncated.json");
-        Files.writeString(f, "{" + IMAGES + ",\n \"annotations\": [" + GOOD + ",\n {\"id\": 5, \"image_");
+        Files.writeString(f, "{" + IMAGES + ",\n \"annotations\": [" + GOOD + ",\n {\"id\": 5, \"image_"
+                + "x".repeat(20_000));
         MemorySink.Log log = new MemorySink.Log();
         Ingest.Result r = IngestTest.ingest(f, log, Integer.MAX_VALUE, 100);
         assertEquals(BatchStatus.FAILED, r.status());
@@ -94,7 +96,13 @@ class BadInputTest {
         DeadLetter d = (DeadLetter) log.on(Topics.DEAD_LETTERS).get(0).value();
         assertTrue(d.getReason().contains("malformed JSON"), d.getReason());
         assertEquals(3, d.getLine());
-        assertEquals(2, log.on(Topics.INSTANCES).size(), "the images read are published");
+        assertEquals(List.of(), log.on(Topics.INSTANCES), "no event: the views keep what they had");
+        assertEquals(List.of(), log.on(Topics.CATEGORIES));
+        BatchManifest m = (BatchManifest) log.on(Topics.BATCHES).get(0).value();
+        assertEquals(BatchStatus.FAILED, m.getStatus());
+        assertEquals(0, m.getImages());
+        // The hash is the whole file's, though reading stopped early (one JSON token in).
+        assertEquals(Digests.sha256(f), m.getSha256());
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
 
 /** A transactional publisher in memory: what a read_committed consumer would see, and crashes on demand. */
-final class MemorySink extends DecodingSink {
+class MemorySink extends DecodingSink {
     /** One published record. */
     record Sent(String topic, Object key, SpecificRecord value) {}
 
