@@ -9,10 +9,13 @@ import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.PanopticEvent;
 import io.cocostream.schemas.avro.Provenance;
+import io.cocostream.schemas.avro.RejectedAnnotation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
@@ -89,13 +92,23 @@ final class BatchWriter {
         }
         ImageIndex images = in.images;
         long[] order = in.annotationOrder();
+        long[] rejected = in.rejectedOrder();
         long published = resumeAfter;
         long maxBytes = sink.maxRecordBytes();
-        for (int img = 0, next = 0; img < images.size(); img++) {
+        for (int img = 0, next = 0, nextRejected = 0; img < images.size(); img++) {
             // This image's annotations are order[from, next), their item indices in the low 32 bits.
             int from = next;
             while (next < order.length && (int) (order[next] >>> 32) == img) {
                 next++;
+            }
+            // Likewise its rejected annotations, rejected[fromRejected, nextRejected).
+            int fromRejected = nextRejected;
+            while (nextRejected < rejected.length && (int) (rejected[nextRejected] >>> 32) == img) {
+                nextRejected++;
+            }
+            List<byte[]> rejectedHere = new ArrayList<>();
+            for (int k = fromRejected; k < nextRejected; k++) {
+                rejectedHere.add(in.spill.read((int) rejected[k]));
             }
             String tooLarge = tooLarge(img, order, from, next, maxBytes);
             if (tooLarge != null) {
@@ -109,9 +122,11 @@ final class BatchWriter {
                 continue;
             }
             if (kind == Kind.PANOPTIC) {
-                sink.send(kind.topic(), images.id(img), panopticEvent(img, from == next ? -1 : (int) order[from], prov));
+                sink.send(kind.topic(), images.id(img), panopticEvent(img, from == next ? -1 : (int) order[from], prov,
+                        rejectedHere));
             } else {
-                sink.sendEncoded(kind.topic(), images.id(img), eventSchema(), encodedEvent(img, order, from, next, prov));
+                sink.sendEncoded(kind.topic(), images.id(img), eventSchema(),
+                        encodedEvent(img, order, from, next, prov, rejectedHere));
             }
             count(kind.topic(), 1);
             published++;
@@ -206,9 +221,11 @@ final class BatchWriter {
 
     /**
      * An event assembled from its encoded parts, without decoding them: every per-image event but
-     * panoptic's is image_id, image (union, absent for results), annotations (array), provenance.
+     * panoptic's is image_id, image (union, absent for results), annotations (array), provenance,
+     * rejected (array).
      */
-    private byte[] encodedEvent(int img, long[] order, int from, int to, Provenance prov) throws IOException {
+    private byte[] encodedEvent(int img, long[] order, int from, int to, Provenance prov, List<byte[]> rejected)
+            throws IOException {
         if (provenanceBytes == null) {
             provenanceBytes = avro.encode(prov);
         }
@@ -231,11 +248,18 @@ final class BatchWriter {
         }
         e.writeArrayEnd();
         e.writeFixed(provenanceBytes);
+        e.writeArrayStart();
+        e.setItemCount(rejected.size());
+        for (byte[] r : rejected) {
+            e.startItem();
+            e.writeFixed(r);
+        }
+        e.writeArrayEnd();
         return avro.end();
     }
 
     /** A panoptic event: its one element per image (item -1: none), decoded and completed with image and provenance. */
-    private PanopticEvent panopticEvent(int img, int item, Provenance prov) throws IOException {
+    private PanopticEvent panopticEvent(int img, int item, Provenance prov, List<byte[]> rejected) throws IOException {
         ImageIndex images = in.images;
         Image image = images.spillIndex(img) < 0 ? null
                 : decoder.decode(Image.class, in.spill.read(images.spillIndex(img)));
@@ -243,6 +267,11 @@ final class BatchWriter {
                 : decoder.decode(PanopticEvent.class, in.items.read(item, img));
         e.setImage(image);
         e.setProvenance(prov);
+        List<RejectedAnnotation> r = new ArrayList<>();
+        for (byte[] b : rejected) {
+            r.add(decoder.decode(RejectedAnnotation.class, b));
+        }
+        e.setRejected(r);
         return e;
     }
 }

@@ -7,6 +7,7 @@ import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.Provenance;
+import io.cocostream.schemas.avro.RejectedAnnotation;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +58,9 @@ final class Intake implements Closeable {
     private String firstError;
     private boolean truncated;
     private boolean imagesPreloaded;
+    /** Dead-lettered annotations of known images: (ordinal << 32 | spill index), in file order. */
+    private long[] rejected = new long[16];
+    private int rejectedCount;
 
     /**
      * An empty intake for {@code file}, spilling into {@code spillDir}; {@code expected}
@@ -96,9 +100,51 @@ final class Intake implements Closeable {
             }
         } catch (CocoFormatException ex) {
             dead(ex.getMessage(), ex.location(), e);
+            if (!section.equals("images") && !section.equals("categories")) {
+                reject(e, ex);
+            }
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /**
+     * Notes a dead-lettered annotation on its image's event, when its image can be read and is one
+     * of the file's: the image's views are then marked INVALID and an alert names it.
+     */
+    private void reject(JsonNode e, CocoFormatException ex) {
+        JsonNode imageId = e == null ? null : e.get("image_id");
+        int ordinal = imageId != null && imageId.isIntegralNumber() && imageId.canConvertToLong()
+                ? images.ordinalOf(imageId.asLong()) : -1;
+        if (ordinal < 0) {
+            return; // no image of this file to mark: the dead letter says it all
+        }
+        JsonNode id = e.get("id");
+        Location at = ex.location();
+        RejectedAnnotation r = RejectedAnnotation.newBuilder()
+                .setId(id != null && id.isIntegralNumber() && id.canConvertToLong() ? id.asLong() : null)
+                .setJsonPath(at == null ? "" : at.jsonPath())
+                .setLine(at == null || at.line() < 0 ? null : (int) at.line())
+                .setColumn(at == null || at.column() < 0 ? null : (int) at.column())
+                .setReason(ex.getMessage()).build();
+        try {
+            if (rejectedCount == rejected.length) {
+                rejected = Arrays.copyOf(rejected, rejectedCount * 2);
+            }
+            rejected[rejectedCount++] = ((long) ordinal << 32) | spill.append(avro.encode(r));
+        } catch (IOException io) {
+            throw new UncheckedIOException(io);
+        }
+    }
+
+    /**
+     * The rejected annotations sorted by image ordinal: ordinal in the high 32 bits, the spill index
+     * of their RejectedAnnotation record in the low.
+     */
+    long[] rejectedOrder() {
+        long[] order = Arrays.copyOf(rejected, rejectedCount);
+        Arrays.sort(order);
+        return order;
     }
 
     /**

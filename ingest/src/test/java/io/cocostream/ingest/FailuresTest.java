@@ -122,6 +122,31 @@ class FailuresTest {
     }
 
     @Test
+    void aBadRecordIsNamedOnItsImagesEvent(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("one-bad.json");
+        Files.writeString(f, "{" + BadInputTest.IMAGES + ",\n\"annotations\": [" + BadInputTest.GOOD + ",\n"
+                + "{\"id\": 5, \"image_id\": 1, \"category_id\": 1, \"area\": 1, \"bbox\": [0, 0, 1, 1],"
+                + " \"segmentation\": [[0, 0, 1, 0, 1]]},\n"
+                + "{\"image_id\": 1, \"category_id\": 1, \"area\": 1, \"bbox\": [0, 0, 1, 1], \"segmentation\": []},\n"
+                + "{\"id\": 6, \"image_id\": 9, \"category_id\": 1, \"area\": 1, \"bbox\": [0, 0, 1, 1],"
+                + " \"segmentation\": [[0, 0, 1, 0, 1, 1]]}]}");
+        MemorySink.Log log = new MemorySink.Log();
+        Ingest.Result r = ingest(Ingest.Options.of(f), log);
+        assertEquals(3, r.deadLetters());
+        InstancesEvent one = (InstancesEvent) log.on(Topics.INSTANCES).get(0).value();
+        assertEquals(1L, one.getImageId());
+        assertEquals(List.of(), one.getAnnotations());
+        assertEquals(2, one.getRejected().size(), "both of image 1's bad annotations: " + one.getRejected());
+        assertEquals(5L, one.getRejected().get(0).getId());
+        assertTrue(one.getRejected().get(0).getJsonPath().startsWith("$.annotations[1]"), one.getRejected().get(0).toString());
+        assertEquals(3, one.getRejected().get(0).getLine());
+        assertEquals(null, one.getRejected().get(1).getId(), "no id to read: its place says which");
+        assertTrue(one.getRejected().get(1).getJsonPath().startsWith("$.annotations[2]"));
+        InstancesEvent two = (InstancesEvent) log.on(Topics.INSTANCES).get(1).value();
+        assertEquals(List.of(), two.getRejected(), "image 2's annotation was fine; image 9 is not in the file");
+    }
+
+    @Test
     void aResumedBatchsFinalManifestCoversEveryRun() throws IOException {
         MemorySink.Log log = new MemorySink.Log();
         Ingest.Options o = Ingest.Options.of(INSTANCES).withProducer("test").withChunkImages(20);

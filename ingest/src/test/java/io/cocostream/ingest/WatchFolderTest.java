@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,5 +67,53 @@ class WatchFolderTest {
         assertEquals(1, restarted.pollOnce());
         assertTrue(Files.readString(in.resolve("done/again.report.json")).contains("\"already_ingested\" : true"));
         assertEquals(79, log.on(Topics.INSTANCES).size(), "nothing published twice");
+    }
+
+    @Test
+    void aCopyThatPausesLongerThanTheSettleTimeIsTakenOnlyWhenComplete(@TempDir Path in) throws Exception {
+        MemorySink.Log log = new MemorySink.Log();
+        List<Long> sizesTaken = new ArrayList<>();
+        WatchFolder w = new WatchFolder(in, 200, f -> {
+            sizesTaken.add(Files.size(f));
+            return IngestTest.ingest(f, log, Integer.MAX_VALUE, 100);
+        });
+        byte[] full = Files.readAllBytes(SharedData.coco().resolve("instances/instances_val2017_mini.json"));
+        Path copy = in.resolve("slow.json");
+        try (OutputStream out = Files.newOutputStream(copy)) {
+            for (int piece = 0; piece < 3; piece++) {
+                out.write(full, piece * full.length / 4, full.length / 4);
+                out.flush();
+                // Each pause is longer than the settle time: size and time are stable, the JSON is not complete.
+                long until = System.currentTimeMillis() + 700;
+                while (System.currentTimeMillis() < until) {
+                    assertEquals(0, w.pollOnce(), "piece " + piece + " is not a delivery");
+                    Thread.sleep(50);
+                }
+            }
+            out.write(full, 3 * full.length / 4, full.length - 3 * full.length / 4);
+        }
+        long deadline = System.currentTimeMillis() + 5000;
+        while (w.pollOnce() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(List.of((long) full.length), sizesTaken, "taken once, whole");
+        assertEquals(79, log.on(Topics.INSTANCES).size());
+        assertTrue(Files.readString(in.resolve("done/slow.report.json")).contains("\"annotations\" : 624"));
+    }
+
+    @Test
+    void temporaryNamesWaitForTheirRenameWhichIsTakenAtOnce(@TempDir Path in) throws Exception {
+        MemorySink.Log log = new MemorySink.Log();
+        WatchFolder w = new WatchFolder(in, 60_000, f -> IngestTest.ingest(f, log, Integer.MAX_VALUE, 100));
+        Path shared = SharedData.coco().resolve("captions/captions_val2017_mini.json");
+        for (String name : List.of("a.json.part", "b.json.tmp", "c.json.partial", "d.json.crdownload", ".e.json")) {
+            Files.copy(shared, in.resolve(name));
+        }
+        assertEquals(0, w.pollOnce());
+        assertEquals(0, w.pollOnce(), "temporary and hidden names are never taken");
+        Files.move(in.resolve("a.json.part"), in.resolve("a.json"), StandardCopyOption.ATOMIC_MOVE);
+        assertEquals(1, w.pollOnce(), "a rename completes a delivery: no settle time to wait");
+        assertTrue(Files.exists(in.resolve("done/a.json")));
+        assertEquals(79, log.on(Topics.CAPTIONS).size());
     }
 }

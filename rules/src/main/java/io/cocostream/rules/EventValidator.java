@@ -16,15 +16,20 @@ import io.cocostream.schemas.avro.PanopticEvent;
 import io.cocostream.schemas.avro.PanopticSegment;
 import io.cocostream.schemas.avro.PersonKeypointsEvent;
 import io.cocostream.schemas.avro.Provenance;
+import io.cocostream.schemas.avro.RejectedAnnotation;
 import io.cocostream.schemas.avro.RleMask;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.StuffEvent;
 import io.cocostream.schemas.avro.ValidatedAnnotation;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.avro.ValidationStatus;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.IntFunction;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -55,7 +60,8 @@ public final class EventValidator {
 
     /**
      * An event's alerts and, with {@code withMasks}, its instances', stuff's or panoptic segments'
-     * annotations as validated: each with its recomputed mask and its status.
+     * annotations as validated: each with its recomputed mask and its status; and a {@code format}
+     * alert for each annotation ingest rejected from the image.
      */
     public Result check(SpecificRecord event, IntFunction<Category> categories, boolean withMasks) {
         List<ValidationAlert> out = new ArrayList<>();
@@ -89,17 +95,72 @@ public final class EventValidator {
             }
             p = e.getProvenance();
         }
+        List<ValidationAlert> rejected = rejected(event);
         if (p != null) {
-            for (ValidationAlert a : out) {
-                a.setBatchId(p.getBatchId());
-                a.setSourceFile(p.getSourceFile());
+            for (List<ValidationAlert> list : List.of(out, rejected)) {
+                for (ValidationAlert a : list) {
+                    a.setBatchId(p.getBatchId());
+                    a.setSourceFile(p.getSourceFile());
+                }
             }
         }
-        return new Result(out, validated);
+        return new Result(out, validated, rejected);
     }
 
-    /** An event's alerts, and its annotations as validated when asked for (else empty). */
-    public record Result(List<ValidationAlert> alerts, List<ValidatedAnnotation> annotations) {}
+    /**
+     * An event's alerts; its annotations as validated when asked for (else empty); and the alerts
+     * of the annotations ingest rejected from it, kept apart because {@code check} reports those from
+     * their dead letters.
+     */
+    public record Result(List<ValidationAlert> alerts, List<ValidatedAnnotation> annotations,
+            List<ValidationAlert> rejected) {
+        /** The part's worst status: INVALID with any error alert or any annotation rejected. */
+        public ValidationStatus status() {
+            return rejected.isEmpty() ? EventValidator.status(alerts) : ValidationStatus.INVALID;
+        }
+
+        /** The ids of the annotations an error marks INVALID (rejected ones included, when their id is known). */
+        public List<Long> invalidIds() {
+            Set<Long> ids = new LinkedHashSet<>();
+            for (List<ValidationAlert> list : List.of(alerts, rejected)) {
+                for (ValidationAlert a : list) {
+                    if (a.getAnnotationId() != null && counts(a) && a.getSeverity() == Severity.ERROR) {
+                        ids.add(a.getAnnotationId());
+                    }
+                }
+            }
+            return new ArrayList<>(ids);
+        }
+    }
+
+    /** Whether an alert counts towards a status now (an unknown category waits for its grace period). */
+    private static boolean counts(ValidationAlert a) {
+        return !a.getRule().equals(RuleIds.CATEGORY_EXISTS);
+    }
+
+    /** A {@code format} error for each annotation ingest dead-lettered from the event's image. */
+    private static List<ValidationAlert> rejected(SpecificRecord event) {
+        Schema.Field f = event.getSchema().getField("rejected");
+        @SuppressWarnings("unchecked")
+        List<RejectedAnnotation> rejected = f == null ? List.of() : (List<RejectedAnnotation>) event.get(f.pos());
+        if (rejected.isEmpty()) {
+            return List.of();
+        }
+        List<ValidationAlert> out = new ArrayList<>();
+        long imageId = (Long) event.get(event.getSchema().getField("image_id").pos());
+        Kind kind = Kind.ofEvent(event.getClass());
+        for (RejectedAnnotation r : rejected) {
+            String where = r.getJsonPath() + (r.getLine() == null ? "" : " (line " + r.getLine() + ", column "
+                    + r.getColumn() + ")");
+            out.add(ValidationAlert.newBuilder().setRule(RuleIds.FORMAT).setSeverity(Severity.ERROR).setImageId(imageId)
+                    .setAnnotationId(r.getId()).setExpected("an annotation ingest can read")
+                    .setActual("dead-lettered at " + where)
+                    .setMessage("annotation " + (r.getId() == null ? "at " + where : r.getId())
+                            + " was left out of the image: " + r.getReason())
+                    .setKind(kind.id()).setDetectedAt(Instant.now()).build());
+        }
+        return out;
+    }
 
     private void instances(List<ValidationAlert> out, List<ValidatedAnnotation> validated, boolean withMasks,
             Kind kind, Image image, List<InstanceAnnotation> anns, IntFunction<Category> categories) {
@@ -164,7 +225,7 @@ public final class EventValidator {
     public static ValidationStatus status(List<ValidationAlert> alerts) {
         ValidationStatus s = ValidationStatus.VALID;
         for (ValidationAlert a : alerts) {
-            if (a.getRule().equals(RuleIds.CATEGORY_EXISTS)) {
+            if (!counts(a)) {
                 continue;
             }
             if (a.getSeverity() == Severity.ERROR) {

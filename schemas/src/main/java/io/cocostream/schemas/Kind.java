@@ -58,6 +58,16 @@ public enum Kind {
                 + Arrays.stream(values()).map(Kind::id).toList());
     }
 
+    /** The kind whose per-image events are of class {@code type}. */
+    public static Kind ofEvent(Class<?> type) {
+        for (Kind k : values()) {
+            if (Topics.spec(k.topic).valueType() == type) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("no kind has events of " + type.getName());
+    }
+
     /** The kind whose events are on {@code topic}. */
     public static Kind ofTopic(String topic) {
         for (Kind k : values()) {

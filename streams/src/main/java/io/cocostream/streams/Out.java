@@ -3,6 +3,8 @@ package io.cocostream.streams;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.AnnotationRef;
 import io.cocostream.schemas.avro.Retraction;
+import io.cocostream.schemas.avro.ValidationStatus;
+import java.util.List;
 import io.cocostream.schemas.avro.ValidationAlert;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -16,9 +18,10 @@ sealed interface Out {
 
     /**
      * One kind's part of an image for the views: an {@code InstanceView} (instances, stuff), a
-     * {@code PanopticView}, or a raw keypoints or captions event.
+     * {@code PanopticView}, or a raw keypoints or captions event; with the part's status and the
+     * ids of its annotations an error marks INVALID.
      */
-    record Part(Kind kind, SpecificRecord value) implements Out {}
+    record Part(Kind kind, SpecificRecord value, ValidationStatus status, List<Long> invalid) implements Out {}
 
     /** A retraction for the views to act on. */
     record Retract(Retraction retraction) implements Out {}

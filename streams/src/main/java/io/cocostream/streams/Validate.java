@@ -82,6 +82,9 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
                 context.forward(r.withValue(new Out.Alert(a)));
             }
         }
+        for (ValidationAlert a : result.rejected()) {
+            context.forward(r.withValue(new Out.Alert(a)));
+        }
         if (r.value() instanceof PersonKeypointsEvent e) {
             checkSkeletons(r, e);
         }
@@ -99,7 +102,7 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
             case DENSEPOSE, RESULTS -> null;
         };
         if (part != null) {
-            context.forward(r.withValue(new Out.Part(kind, part)));
+            context.forward(r.withValue(new Out.Part(kind, part, result.status(), result.invalidIds())));
         }
     }
 
@@ -128,7 +131,7 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
     private InstanceView instanceView(long imageId, Image image, Provenance provenance, EventValidator.Result result) {
         return InstanceView.newBuilder().setImageId(imageId).setImage(image)
                 .setAnnotations(result.annotations()).setCategories(categoriesOf(result.annotations()))
-                .setStatus(EventValidator.status(result.alerts())).setProvenance(provenance)
+                .setStatus(result.status()).setProvenance(provenance)
                 .setUpdatedAt(now()).build();
     }
 
@@ -136,7 +139,7 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
         return PanopticView.newBuilder().setImageId(e.getImageId()).setImage(e.getImage())
                 .setFileName(e.getFileName()).setAnnotations(result.annotations())
                 .setCategories(categoriesOf(result.annotations()))
-                .setStatus(EventValidator.status(result.alerts())).setProvenance(e.getProvenance())
+                .setStatus(result.status()).setProvenance(e.getProvenance())
                 .setUpdatedAt(now()).build();
     }
 

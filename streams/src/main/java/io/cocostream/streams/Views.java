@@ -14,6 +14,7 @@ import io.cocostream.schemas.avro.PersonKeypointsEvent;
 import io.cocostream.schemas.avro.Provenance;
 import io.cocostream.schemas.avro.Retraction;
 import io.cocostream.schemas.avro.ValidatedAnnotation;
+import io.cocostream.schemas.avro.ValidationStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,15 +65,16 @@ final class Views implements Processor<Long, Out, Long, Out> {
                 if (part.kind() == Kind.INSTANCES) {
                     emit(r, Topics.INSTANCES_VIEW, v.getImageId(), v);
                 }
-                updateImage(r, v.getImageId(), v.getImage(), part.kind(), batch(v.getProvenance()), v.getAnnotations());
+                updateImage(r, v.getImageId(), v.getImage(), part.kind(), batch(v.getProvenance()), v.getAnnotations(), part);
             }
             case PERSON_KEYPOINTS -> {
                 PersonKeypointsEvent e = (PersonKeypointsEvent) part.value();
-                updateImage(r, e.getImageId(), e.getImage(), Kind.PERSON_KEYPOINTS, batch(e.getProvenance()), e.getAnnotations());
+                updateImage(r, e.getImageId(), e.getImage(), Kind.PERSON_KEYPOINTS, batch(e.getProvenance()), e.getAnnotations(),
+                        part);
             }
             case CAPTIONS -> {
                 CaptionsEvent e = (CaptionsEvent) part.value();
-                updateImage(r, e.getImageId(), e.getImage(), Kind.CAPTIONS, batch(e.getProvenance()), e.getAnnotations());
+                updateImage(r, e.getImageId(), e.getImage(), Kind.CAPTIONS, batch(e.getProvenance()), e.getAnnotations(), part);
             }
             case PANOPTIC -> {
                 PanopticView v = (PanopticView) part.value();
@@ -83,8 +85,9 @@ final class Views implements Processor<Long, Out, Long, Out> {
         }
     }
 
-    /** Sets one kind's part of the image view (a new view if it is the image's first part). */
-    private void updateImage(Record<Long, Out> r, long imageId, Image image, Kind kind, String batch, List<?> part) {
+    /** Sets one kind's part of the image view (a new view if it is the image's first part), with its status. */
+    private void updateImage(Record<Long, Out> r, long imageId, Image image, Kind kind, String batch, List<?> part,
+            Out.Part validated) {
         // The stored view is a fresh copy from the store: updated in place (a builder would deep-copy every mask).
         ImageView v = images.get(imageId);
         List<Long> before = v == null || !v.getBatches().containsKey(kind.id()) ? List.of() : ids(kind, v);
@@ -98,6 +101,7 @@ final class Views implements Processor<Long, Out, Long, Out> {
         Map<String, String> batches = new HashMap<>(v.getBatches());
         batches.put(kind.id(), batch);
         v.setBatches(batches);
+        setStatus(v, kind, validated.status(), validated.invalid());
         v.setUpdatedAt(now());
         images.put(imageId, v);
         emit(r, Topics.IMAGE_VIEW, imageId, v);
@@ -114,6 +118,22 @@ final class Views implements Processor<Long, Out, Long, Out> {
             case CAPTIONS -> v.setCaptions((List<Caption>) part);
             default -> throw new IllegalArgumentException("no image view part " + kind);
         }
+    }
+
+    /** Sets (or, with null, removes) one part's status and INVALID ids; only parts with any are listed. */
+    private static void setStatus(ImageView v, Kind kind, ValidationStatus status, List<Long> invalid) {
+        Map<String, ValidationStatus> statuses = new HashMap<>(v.getStatus());
+        Map<String, List<Long>> invalids = new HashMap<>(v.getInvalid());
+        statuses.remove(kind.id());
+        invalids.remove(kind.id());
+        if (status != null) {
+            statuses.put(kind.id(), status);
+        }
+        if (invalid != null && !invalid.isEmpty()) {
+            invalids.put(kind.id(), invalid);
+        }
+        v.setStatus(statuses);
+        v.setInvalid(invalids);
     }
 
     private static List<Long> ids(Kind kind, ImageView v) {
@@ -189,6 +209,7 @@ final class Views implements Processor<Long, Out, Long, Out> {
             v.setUpdatedAt(now());
             for (KeyValue<Kind, List<Long>> part : removed) {
                 setPart(v, part.key, List.of());
+                setStatus(v, part.key, null, null);
             }
             images.put(imageId, v);
             emit(r, Topics.IMAGE_VIEW, imageId, v);

@@ -150,18 +150,22 @@ public final class Exporter {
                 writePng(pv, pngDir.resolve(pv.getFileName()));
             } else {
                 ImageView iv = (ImageView) v;
+                // Keypoints and captions are kept as delivered: the view lists those an error marks INVALID.
+                List<Long> invalid = iv.getInvalid().getOrDefault(kind.id(), List.of());
                 switch (kind) {
                     case STUFF -> instances(g, iv.getImageId(), iv.getStuff());
                     case PERSON_KEYPOINTS -> {
                         for (KeypointAnnotation a : iv.getKeypoints()) {
-                            annotations++;
-                            CocoJson.keypoints(g, a);
+                            if (keep(invalid.contains(a.getId()))) {
+                                CocoJson.keypoints(g, a);
+                            }
                         }
                     }
                     default -> {
                         for (Caption c : iv.getCaptions()) {
-                            annotations++;
-                            CocoJson.caption(g, c);
+                            if (keep(invalid.contains(c.getId()))) {
+                                CocoJson.caption(g, c);
+                            }
                         }
                     }
                 }
@@ -171,14 +175,21 @@ public final class Exporter {
         }
     }
 
+    /** Whether an annotation is written (counted either way). */
+    private boolean keep(boolean invalid) {
+        if (validOnly && invalid) {
+            skipped++;
+            return false;
+        }
+        annotations++;
+        return true;
+    }
+
     private void instances(JsonGenerator g, long imageId, List<ValidatedAnnotation> anns) throws IOException {
         for (ValidatedAnnotation a : anns) {
-            if (validOnly && a.getStatus() == ValidationStatus.INVALID) {
-                skipped++;
-                continue;
+            if (keep(a.getStatus() == ValidationStatus.INVALID)) {
+                CocoJson.annotation(g, imageId, a);
             }
-            annotations++;
-            CocoJson.annotation(g, imageId, a);
         }
     }
 
