@@ -9,9 +9,6 @@ import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.streams.StreamsApp;
 import io.cocostream.testing.EmbeddedStackExtension;
 import io.cocostream.testing.SharedData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
@@ -30,14 +27,13 @@ class ViewsCommandsIT {
     @Test
     @SuppressWarnings("try") // the resource is only held open for the block
     void exportGivesTheDeliveryBackAndRetractEmptiesIt(KafkaStack stack, @TempDir Path dir) throws Exception {
-        String[] conn = {"--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(),
-            "--partitions", "3"};
+        String[] conn = CommandLines.connection(stack, 3);
         TopicAdmin.ensure(stack.clientConfig(), 3, Optional.empty());
         Properties p = StreamsApp.config(stack.clientConfig(), "views-commands-it", 1);
         p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
         try (KafkaStreams app = StreamsApp.start(stack.clientConfig(), p)) {
             Path file = SharedData.coco().resolve("person_keypoints/person_keypoints_val2017_mini.json");
-            String ingested = run(concat(new String[] {"ingest", file.toString()}, conn));
+            String ingested = CommandLines.run(CommandLines.concat(new String[] {"ingest", file.toString()}, conn));
             Matcher batch = Pattern.compile("batch (\\S+):").matcher(ingested);
             assertTrue(batch.find(), ingested);
 
@@ -47,7 +43,7 @@ class ViewsCommandsIT {
             assertEquals(input.get("annotations").size(), back.get("annotations").size());
             assertEquals(input.get("categories").get(0).get("skeleton"), back.get("categories").get(0).get("skeleton"));
 
-            String retracted = run(concat(new String[] {"retract", "--batch", batch.group(1), "--reason", "test"}, conn));
+            String retracted = CommandLines.run(CommandLines.concat(new String[] {"retract", "--batch", batch.group(1), "--reason", "test"}, conn));
             assertTrue(retracted.isEmpty(), "retract reports on stderr: " + retracted);
             assertEquals(0, awaitExport(conn, out, 0).get("images").size());
         }
@@ -58,7 +54,7 @@ class ViewsCommandsIT {
         long deadline = System.currentTimeMillis() + 60_000;
         JsonNode back;
         do {
-            assertEquals("", run(concat(new String[] {"export", "--kind", "person_keypoints", "--out", out.toString()}, conn)));
+            assertEquals("", CommandLines.run(CommandLines.concat(new String[] {"export", "--kind", "person_keypoints", "--out", out.toString()}, conn)));
             back = SharedData.JSON.readTree(out.toFile());
             if (back.get("images").size() == images) {
                 return back;
@@ -66,27 +62,5 @@ class ViewsCommandsIT {
             Thread.sleep(500);
         } while (System.currentTimeMillis() < deadline);
         throw new AssertionError("export has " + back.get("images").size() + " images, expected " + images);
-    }
-
-    /** Runs a command line in-process, returning its standard output; a non-zero exit fails. */
-    private static String run(String... args) {
-        PrintStream stdout = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-            code = Cocostream.run(args);
-        } finally {
-            System.setOut(stdout);
-        }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, String.join(" ", args) + ": " + out);
-        return out;
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
     }
 }

@@ -83,6 +83,8 @@ public final class InstanceRules {
         double x1 = -Double.MAX_VALUE;
         double y1 = -Double.MAX_VALUE;
         Rle[] rles = new Rle[parts.size()];
+        // Whether the Mask API can rasterize at the image's size (h·w below 2^31, as pycocotools needs).
+        boolean rasterize = image != null && maskable(c, image);
         for (int p = 0; p < parts.size(); p++) {
             List<Double> part = parts.get(p);
             int k = part.size() / 2;
@@ -105,7 +107,7 @@ public final class InstanceRules {
                 perimeter += Math.sqrt(dx * dx + dy * dy);
             }
             area += Math.abs(twice) / 2;
-            if (image != null) {
+            if (rasterize) {
                 rles[p] = Masks.frPoly(xy, image.getHeight(), image.getWidth(), scratch);
             }
         }
@@ -118,7 +120,7 @@ public final class InstanceRules {
         if (box.size() == 4 && !close(box, extent, tol.polygonExtent())) {
             c.error(RuleIds.BBOX_POLYGON_EXTENT, list(extent), box.toString(), "declared bbox differs from the polygon's extent");
         }
-        if (image != null) {
+        if (rasterize) {
             Rle mask = Masks.merge(rles, false, scratch);
             lastMask = mask;
             int pixels = Masks.area(mask);
@@ -166,6 +168,20 @@ public final class InstanceRules {
                 c.error(RuleIds.BBOX_MASK, list(bb), box.toString(), "declared bbox differs from the mask's tight box");
             }
         }
+    }
+
+    /**
+     * Whether a mask of the image's size can be computed at all: pycocotools' masks hold h·w in a
+     * 32-bit int. When not, one error says so and the annotation's other rules still run.
+     */
+    private static boolean maskable(Context c, Image image) {
+        long pixels = (long) image.getHeight() * image.getWidth();
+        if (pixels < Integer.MAX_VALUE) {
+            return true;
+        }
+        c.error(RuleIds.AREA_MASK, "an image of fewer than 2^31 pixels", image.getWidth() + " x " + image.getHeight(),
+                "the image is too large for a mask: its area cannot be checked against one");
+        return false;
     }
 
     private static boolean close(List<Double> a, double[] b, double eps) {

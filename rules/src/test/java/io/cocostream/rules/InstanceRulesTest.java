@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.cocostream.mask.Masks;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.InstanceAnnotation;
 import io.cocostream.schemas.avro.InstancesEvent;
 import io.cocostream.schemas.avro.Severity;
@@ -43,6 +44,17 @@ class InstanceRulesTest {
         assertEquals(Kind.INSTANCES.id(), a.getKind());
         assertNotNull(a.getExpected(), "says what was expected");
         assertNotNull(a.getActual(), "says what was found");
+    }
+
+    @Test
+    void anImageTooLargeForAMaskIsOneErrorNotAStop() {
+        InstancesEvent e = (InstancesEvent) RuleCases.event("polygon", "");
+        InstanceAnnotation a = e.getAnnotations().get(0);
+        Image huge = Image.newBuilder(e.getImage()).setWidth(50_000).setHeight(50_000).build();
+        List<ValidationAlert> alerts = rules.check(Kind.INSTANCES, a, huge, id -> true);
+        assertEquals(List.of(RuleIds.AREA_MASK), alerts.stream().map(ValidationAlert::getRule).toList());
+        assertEquals("50000 x 50000", alerts.get(0).getActual());
+        assertNull(rules.lastMask());
     }
 
     @Test

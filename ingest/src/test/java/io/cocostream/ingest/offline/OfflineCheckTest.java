@@ -13,6 +13,7 @@ import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.synth.Synth;
 import io.cocostream.testing.SharedData;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -185,6 +186,21 @@ class OfflineCheckTest {
         assertTrue(alerts.stream().anyMatch(x -> x.getRule().equals(rule)), change + " -> " + alerts);
         long annotationId = SharedData.readJson("instances/instances_val2017_mini.json").get("annotations").get(i).get("id").asLong();
         assertTrue(alerts.stream().allMatch(x -> x.getAnnotationId() == annotationId), "only the changed annotation: " + alerts);
+    }
+
+    @Test
+    void anImageTooLargeForAMaskIsReportedAndTheCheckGoesOn(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("huge.json");
+        String poly = "\"segmentation\": [[1, 1, 8, 1, 4, 7]], \"bbox\": [1, 1, 7, 6]";
+        Files.writeString(f, "{\"images\": [{\"id\": 1, \"width\": 50000, \"height\": 50000},"
+                + " {\"id\": 2, \"width\": 10, \"height\": 10}],\n\"annotations\": ["
+                + "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"area\": 21, " + poly + "},\n"
+                + "{\"id\": 2, \"image_id\": 2, \"category_id\": 1, \"area\": 99, " + poly + "}],"
+                + " \"categories\": [{\"id\": 1, \"name\": \"x\"}]}");
+        List<ValidationAlert> alerts = check(f);
+        assertTrue(alerts.stream().anyMatch(a -> a.getImageId() == 1 && a.getRule().equals("area.mask")), alerts.toString());
+        assertTrue(alerts.stream().anyMatch(a -> a.getImageId() == 2 && a.getRule().equals("area.polygon")),
+                "the next image is checked too: " + alerts);
     }
 
     @Test

@@ -1,0 +1,48 @@
+package io.cocostream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cocostream.embedded.KafkaStack;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/** Runs cocostream command lines in-process, as a user types them, for the commands' integration tests. */
+final class CommandLines {
+    private CommandLines() {}
+
+    /** The connection options of {@code stack}, with {@code partitions} partitions. */
+    static String[] connection(KafkaStack stack, int partitions) {
+        return new String[] {"--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
+            stack.schemaRegistryUrl(), "--partitions", String.valueOf(partitions)};
+    }
+
+    /** Runs a command line, returning its standard output; a non-zero exit fails. */
+    static String run(String... args) {
+        return run(0, args);
+    }
+
+    /** Runs a command line, returning its standard output; an exit code other than {@code expected} fails. */
+    static String run(int expected, String... args) {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            code = Cocostream.run(args);
+        } finally {
+            System.setOut(stdout);
+        }
+        String out = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(expected, code, String.join(" ", args) + ": " + out);
+        return out;
+    }
+
+    /** {@code a} then {@code b}. */
+    static String[] concat(String[] a, String... b) {
+        String[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+}
