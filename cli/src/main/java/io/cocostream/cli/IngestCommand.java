@@ -1,5 +1,6 @@
 package io.cocostream.cli;
 
+import io.cocostream.ingest.BrokerWait;
 import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KafkaSink;
 import io.cocostream.ingest.WatchFolder;
@@ -9,6 +10,7 @@ import io.cocostream.schemas.avro.BatchStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +74,12 @@ final class IngestCommand implements Callable<Integer> {
                     + " would exceed the producer's max.request.size is dead-lettered too.")
     int maxAnnotationsPerImage;
 
+    @Option(names = "--broker-timeout", defaultValue = "120", paramLabel = "SECONDS",
+            description = "How long to wait for a broker that does not answer, saying so every few seconds, before"
+                    + " giving up with exit code 2 (default ${DEFAULT-VALUE}); a rerun resumes after the last"
+                    + " committed chunk.")
+    long brokerTimeoutSeconds;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -81,14 +89,17 @@ final class IngestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give FILE... or --watch DIR");
         }
         Map<String, Object> client = connection.clientConfig();
+        BrokerWait wait = new BrokerWait(client, Duration.ofSeconds(brokerTimeoutSeconds),
+                notice -> System.err.println("cocostream ingest: " + notice));
+        wait.await(client);
         TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());
         int worst = 0;
         for (Path f : files) {
-            Ingest.Result r = ingest(f, client);
+            Ingest.Result r = ingest(f, client, wait);
             worst = Math.max(worst, exitCode(r));
         }
         if (watch != null) {
-            WatchFolder folder = new WatchFolder(watch, settleMillis, f -> ingest(f, client));
+            WatchFolder folder = new WatchFolder(watch, settleMillis, f -> ingest(f, client, wait));
             System.err.println("cocostream ingest: watching " + watch.toAbsolutePath() + " (Ctrl-C stops)");
             Foreground fg = new Foreground();
             try {
@@ -100,7 +111,7 @@ final class IngestCommand implements Callable<Integer> {
         return worst;
     }
 
-    private Ingest.Result ingest(Path f, Map<String, Object> client) throws IOException {
+    private Ingest.Result ingest(Path f, Map<String, Object> client, BrokerWait wait) throws IOException {
         if (!Files.isRegularFile(f)) {
             throw new IOException("no such file: " + f);
         }
@@ -114,7 +125,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         ConsoleProgress progress = new ConsoleProgress(f.getFileName().toString(), System.err, System.console() != null);
-        Ingest.Result r = Ingest.run(o, batch -> new KafkaSink(client, batch), progress);
+        Ingest.Result r = Ingest.run(o, batch -> new KafkaSink(client, batch, wait), progress);
         double secs = (System.nanoTime() - t0) / 1e9;
         long bytes = Files.size(f);
         if (r.alreadyIngested()) {

@@ -25,18 +25,30 @@ final class CommandLines {
 
     /** Runs a command line, returning its standard output; an exit code other than {@code expected} fails. */
     static String run(int expected, String... args) {
+        return runWithErrors(expected, args).out();
+    }
+
+    /** What a command printed. */
+    record Output(String out, String err) {}
+
+    /** Runs a command line, returning what it printed on both streams; an exit code other than {@code expected} fails. */
+    static Output runWithErrors(int expected, String... args) {
         PrintStream stdout = System.out;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code;
         try {
-            System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             code = Cocostream.run(args);
         } finally {
             System.setOut(stdout);
+            System.setErr(stderr);
         }
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(expected, code, String.join(" ", args) + ": " + out);
-        return out;
+        Output o = new Output(out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        assertEquals(expected, code, String.join(" ", args) + ": " + o);
+        return o;
     }
 
     /** {@code a} then {@code b}. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.avro.Schema;
@@ -26,16 +27,23 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes a batch with an idempotent, transactional producer ({@code acks=all}) whose
  * transactional id is derived from the batch id: a rerun of a crashed ingest fences the old
- * producer, aborts its open transaction and resumes after the last committed chunk.
+ * producer, aborts its open transaction and resumes after the last committed chunk. Every call
+ * that waits on the broker is bounded by the {@link BrokerWait}'s timeout and reported while it
+ * waits; past the timeout it fails with {@link BrokerWait.Unavailable}.
  */
 public final class KafkaSink implements EventSink {
     private final Map<String, Object> config;
@@ -47,11 +55,30 @@ public final class KafkaSink implements EventSink {
             a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition()) : a.topic().compareTo(b.topic()));
     private final List<Future<RecordMetadata>> pending = new ArrayList<>();
     private boolean inTransaction;
+    /** How long a sink waits for the broker unless told: the producer's own delivery timeout. */
+    public static final Duration DEFAULT_BROKER_TIMEOUT = Duration.ofSeconds(120);
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSink.class);
+    private final BrokerWait wait;
     private final long maxRecordBytes;
 
+    /** A sink for {@code batchId} that waits for the broker as long as {@link #DEFAULT_BROKER_TIMEOUT}, logging it. */
     public KafkaSink(Map<String, Object> clientConfig, String batchId) {
+        this(clientConfig, batchId, new BrokerWait(clientConfig, DEFAULT_BROKER_TIMEOUT, LOG::warn));
+    }
+
+    /** A sink for {@code batchId} that waits for the broker as {@code wait} says. */
+    public KafkaSink(Map<String, Object> clientConfig, String batchId, BrokerWait wait) {
+        this.wait = wait;
         this.config = new HashMap<>(clientConfig);
+        long timeoutMs = wait.timeout().toMillis();
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, timeoutMs));
         Map<String, Object> p = new HashMap<>(clientConfig);
+        // Nothing the producer does may wait longer than the broker timeout.
+        int requestMs = (int) Math.max(1000, Math.min(30_000, timeoutMs / 2));
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeoutMs);
+        p.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestMs);
+        p.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE,
+                Math.max(timeoutMs, requestMs + 1000L)));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "cocostream-ingest-" + batchId);
@@ -65,11 +92,36 @@ public final class KafkaSink implements EventSink {
         SchemaRegistryClient client = new SchemaRegistryClient(SerdeConfig.from(clientConfig));
         this.values = new AvroSerializer<>(client, clientConfig, false);
         this.manifests = new AvroDeserializer<>(client, BatchManifest.class, clientConfig);
-        producer.initTransactions();
+        call("connecting", () -> {
+            producer.initTransactions();
+            return null;
+        });
+    }
+
+    /** Runs a call that waits on the broker: reported while it waits, {@link BrokerWait.Unavailable} when it timed out. */
+    private <T> T call(String what, Callable<T> c) {
+        try {
+            return wait.watch(what, c);
+        } catch (TimeoutException | InterruptException e) {
+            throw wait.gaveUp(e);
+        } catch (KafkaException e) {
+            if (e.getCause() instanceof TimeoutException) {
+                throw wait.gaveUp(e);
+            }
+            throw e;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public Optional<BatchManifest> lastManifest(String batchId) {
+        return call("reading coco.batches.v1", () -> readLastManifest(batchId));
+    }
+
+    private Optional<BatchManifest> readLastManifest(String batchId) {
         Map<String, Object> c = new HashMap<>(config);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -83,7 +135,11 @@ public final class KafkaSink implements EventSink {
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            long deadline = System.nanoTime() + wait.timeout().toNanos();
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("coco.batches.v1 not read to its end");
+                }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (java.util.Arrays.equals(key, r.key())) {
                         last = manifests.deserialize(r.topic(), r.value());
@@ -111,17 +167,27 @@ public final class KafkaSink implements EventSink {
         }
         byte[] k = key == null ? null : key instanceof Long l ? longKeys.serialize(topic, l)
                 : key.toString().getBytes(StandardCharsets.UTF_8);
-        pending.add(producer.send(new ProducerRecord<>(topic, k, value)));
+        try {
+            pending.add(producer.send(new ProducerRecord<>(topic, k, value)));
+        } catch (TimeoutException e) {
+            throw wait.gaveUp(e); // the buffer stayed full: no broker took anything for the whole timeout
+        }
     }
 
     @Override
     public void commit(BatchManifest manifest) {
         // Settle the chunk's records first, so the manifest's ranges include them.
-        awaitPending();
+        call("publishing", () -> {
+            awaitPending();
+            return null;
+        });
         manifest.setRanges(ranges());
         send(Topics.BATCHES, manifest.getBatchId(), manifest);
-        awaitPending();
-        producer.commitTransaction();
+        call("committing", () -> {
+            awaitPending();
+            producer.commitTransaction();
+            return null;
+        });
         inTransaction = false;
     }
 
@@ -137,8 +203,11 @@ public final class KafkaSink implements EventSink {
                 r[2]++;
             }
         } catch (ExecutionException e) {
-            producer.abortTransaction();
             inTransaction = false;
+            if (e.getCause() instanceof TimeoutException t) {
+                throw t; // the broker is away: the open transaction is aborted by the rerun's fencing
+            }
+            producer.abortTransaction();
             throw new IllegalStateException("publishing failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -174,9 +243,15 @@ public final class KafkaSink implements EventSink {
 
     @Override
     public void close() {
-        if (inTransaction) {
-            producer.abortTransaction();
+        try {
+            if (inTransaction) {
+                producer.abortTransaction();
+            }
+        } catch (KafkaException e) {
+            // the broker is away or the producer failed: the next run's fencing aborts the transaction
+            LOG.debug("cannot abort the open transaction: {}", e.toString());
+        } finally {
+            producer.close(Duration.ofSeconds(5));
         }
-        producer.close(Duration.ofSeconds(10));
     }
 }

@@ -94,6 +94,10 @@ public final class WatchFolder {
                 seen.remove(f);
                 take(f);
                 taken++;
+            } catch (BrokerWait.Unavailable e) {
+                // Not the file's fault: it stays, and the next polls take it again (resuming the batch).
+                LOG.warn("{} stays in {} for now: {}", f.getFileName(), dir, e.getMessage());
+                return taken;
             } catch (IOException e) {
                 LOG.warn("cannot look at {}: {}", f, e.toString());
             }
@@ -141,6 +145,8 @@ public final class WatchFolder {
                     .put("images", r.images()).put("annotations", r.annotations()).put("categories", r.categories())
                     .put("dead_letters", r.deadLetters()).put("already_ingested", r.alreadyIngested())
                     .put("first_error", r.firstError());
+        } catch (BrokerWait.Unavailable e) {
+            throw e;
         } catch (RuntimeException | IOException e) {
             ok = false;
             report.put("status", "ERROR").put("error", String.valueOf(e.getMessage()));
