@@ -42,7 +42,7 @@ final class AlertsCommand implements Callable<Integer> {
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         AvroDeserializer<ValidationAlert> de = new AvroDeserializer<>(ValidationAlert.class);
         de.configure(c, false);
-        Foreground fg = new Foreground();
+        Foreground fg = new Foreground("alerts");
         try (KafkaConsumer<byte[], ValidationAlert> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), de)) {
             // Partitions assigned, no group: the consumer keeps its own positions, so a broker restart
             // (which would reset a group without committed offsets) never prints an alert twice.

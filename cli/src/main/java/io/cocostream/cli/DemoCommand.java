@@ -73,7 +73,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        Foreground fg = new Foreground();
+        Foreground fg = new Foreground("demo");
         try (EmbeddedStack stack = EmbeddedStack.startTemporary()) {
             out.printf("broker %s and schema registry %s up in %d ms%n", stack.bootstrapServers(),
                     stack.schemaRegistryUrl(), ms(t0));

@@ -101,7 +101,7 @@ final class IngestCommand implements Callable<Integer> {
         if (watch != null) {
             WatchFolder folder = new WatchFolder(watch, settleMillis, f -> ingest(f, client, wait));
             System.err.println("cocostream ingest: watching " + watch.toAbsolutePath() + " (Ctrl-C stops)");
-            Foreground fg = new Foreground();
+            Foreground fg = new Foreground("ingest");
             try {
                 folder.run(500, () -> fg.stopRequested());
             } finally {

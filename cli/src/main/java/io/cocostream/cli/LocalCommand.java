@@ -29,7 +29,7 @@ final class LocalCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        Foreground fg = new Foreground();
+        Foreground fg = new Foreground("local");
         try (EmbeddedStack stack = EmbeddedStack.start(dataDir, kafkaPort, registryPort)) {
             TopicAdmin.ensure(stack.clientConfig(), partitions, Optional.empty());
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);

@@ -50,13 +50,14 @@ final class ServeCommand implements Callable<Integer> {
         if (stateDir != null) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         }
-        Foreground fg = new Foreground();
-        try (KafkaStreams streams = StreamsApp.start(client, p);
-                CocoApiServer server = CocoApiServer.start(streams, self, host, port)) {
+        Foreground fg = new Foreground("serve");
+        KafkaStreams streams = StreamsApp.start(client, p);
+        try (CocoApiServer server = CocoApiServer.start(streams, self, host, port)) {
             System.err.printf("cocostream serve: COCO API on http://%s:%d/coco/ (application id %s); Ctrl-C stops%n",
                     host, server.port(), app.applicationId);
             fg.awaitStop();
         } finally {
+            Foreground.close("serve", streams);
             fg.closed();
         }
         return 0;

@@ -21,15 +21,16 @@ final class StreamsCommand implements Callable<Integer> {
     ConnectionOptions connection;
 
     @Override
-    @SuppressWarnings("try") // the resource is only held open for the block
     public Integer call() throws Exception {
         Map<String, Object> client = connection.clientConfig();
         TopicAdmin.ensure(client, connection.partitions(), connection.replicationFactor());
-        Foreground fg = new Foreground();
-        try (KafkaStreams streams = StreamsApp.start(client, app.config(client))) {
+        Foreground fg = new Foreground("streams");
+        KafkaStreams streams = StreamsApp.start(client, app.config(client));
+        try {
             System.err.println("cocostream streams: validating (application id " + app.applicationId + "); Ctrl-C stops");
             fg.awaitStop();
         } finally {
+            Foreground.close("streams", streams);
             fg.closed();
         }
         return 0;
