@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(EmbeddedStackExtension.class)
 class CocoApiIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String KEYPOINTS = "person_keypoints/person_keypoints_val2017_mini.json";
 
     @Test
     void twoInstancesAnswerForAllKeys(KafkaStack stack, @TempDir Path dir) throws Exception {
@@ -148,6 +149,61 @@ class CocoApiIT {
             Thread.sleep(100);
         }
         throw new AssertionError("no answer as expected from " + path + " within 60 s; last " + last);
+    }
+
+    @Test
+    void whileARestartedInstanceRestoresEveryCallIsA503NeverAWrongAnswer(KafkaStack stack, @TempDir Path dir)
+            throws Exception {
+        TopicAdmin.ensure(stack.clientConfig(), 4, Optional.empty());
+        JsonNode input = SharedData.readJson(KEYPOINTS);
+        String imgIds = StreamSupport.stream(input.get("images").spliterator(), false).map(im -> im.get("id").asText())
+                .collect(Collectors.joining(","));
+        String annIds = StreamSupport.stream(input.get("annotations").spliterator(), false).map(a -> a.get("id").asText())
+                .collect(Collectors.joining(","));
+        // Keypoints: the other test's instances and its retraction are not this one's.
+        int port = freePort();
+        Properties p = StreamsApp.config(stack.clientConfig(), "coco-api-restart-it", 1);
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, "127.0.0.1:" + port);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        KafkaStreams app = StreamsApp.start(stack.clientConfig(), p);
+        try (CocoApiServer s = CocoApiServer.start(app, new HostInfo("127.0.0.1", port), "127.0.0.1", port)) {
+            Ingest.run(Ingest.Options.of(SharedData.coco().resolve(KEYPOINTS)),
+                    b -> new KafkaSink(stack.clientConfig(), b), new Ingest.Progress() { });
+            await(s, "/coco/getAnnIds?kind=person_keypoints&imgIds=" + imgIds, n -> n.size() == input.get("annotations").size());
+            // Every view and the annotation ids processed (they follow a repartition) before the stop.
+            await(s, "/coco/loadAnns?kind=person_keypoints&ids=" + annIds, n -> n.size() == input.get("annotations").size());
+        } finally {
+            app.close();
+        }
+        // The same instance again, state directory intact: until its stores are queryable, 503 and Retry-After.
+        KafkaStreams again = StreamsApp.start(stack.clientConfig(), p);
+        try (CocoApiServer s = CocoApiServer.start(again, new HostInfo("127.0.0.1", port), "127.0.0.1", port)) {
+            int unavailable = 0;
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (true) {
+                HttpResponse<String> ids = send(s, "/coco/getAnnIds?kind=person_keypoints&imgIds=" + imgIds);
+                HttpResponse<String> anns = send(s, "/coco/loadAnns?kind=person_keypoints&ids=" + annIds);
+                for (HttpResponse<String> r : List.of(ids, anns)) {
+                    assertTrue(r.statusCode() == 200 || r.statusCode() == 503, r.statusCode() + ": " + r.body());
+                    if (r.statusCode() == 503) {
+                        assertEquals("1", r.headers().firstValue("Retry-After").orElse(null));
+                    }
+                }
+                if (ids.statusCode() == 503 || anns.statusCode() == 503) {
+                    unavailable++;
+                    assertTrue(System.currentTimeMillis() < deadline, "still 503 after 60 s");
+                    Thread.sleep(20);
+                    continue;
+                }
+                assertEquals(input.get("annotations").size(), SharedData.JSON.readTree(ids.body()).size(),
+                        "the first 200 is the whole answer");
+                assertEquals(input.get("annotations").size(), SharedData.JSON.readTree(anns.body()).size());
+                break;
+            }
+            assertTrue(unavailable > 0, "the restarted instance was asked before it was RUNNING");
+        } finally {
+            again.close();
+        }
     }
 
     private static JsonNode get(CocoApiServer s, String path) throws Exception {

@@ -20,11 +20,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -34,7 +37,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@code cocostream serve}: the COCO API over HTTP from the running topology's state stores.
  * {@code /coco/<function>} with pycocotools' names and parameters (lists as {@code 1,2,3}; an
  * optional {@code kind}, default instances); {@code /internal/} is what instances ask each other.
- * 400 for a bad parameter, 404 for an id that does not exist, 503 while the stores rebalance.
+ * 400 for a bad parameter, 404 for an id that does not exist, and 503 with {@code Retry-After}
+ * whenever the topology is not RUNNING (starting, restoring its stores, rebalancing): a store that
+ * is not fully restored would answer an empty list or a not-found where the data exists.
  * {@code /healthz} (ready: the topology is RUNNING) and {@code /livez} (alive) are for probes.
  */
 public final class CocoApiServer implements AutoCloseable {
@@ -44,6 +49,7 @@ public final class CocoApiServer implements AutoCloseable {
     private final ClusterSource cluster;
     private final CocoApi api;
     private final KafkaStreams streams;
+    private final HostInfo self;
 
     private CocoApiServer(HttpServer server, ExecutorService executor, KafkaStreams streams, HostInfo self) {
         this.server = server;
@@ -57,6 +63,7 @@ public final class CocoApiServer implements AutoCloseable {
         this.cluster = new ClusterSource(streams, self, local);
         this.api = new CocoApi(cluster);
         this.streams = streams;
+        this.self = self;
     }
 
     /**
@@ -97,8 +104,7 @@ public final class CocoApiServer implements AutoCloseable {
                     case "/healthz" -> health(x, streams.state() == KafkaStreams.State.RUNNING);
                     case "/livez" -> health(x, streams.state().isRunningOrRebalancing()
                             || streams.state() == KafkaStreams.State.CREATED);
-                    case "/coco/showAnns", "/internal/showAnns" -> showAnns(x, path, longParam(q, "imgId"));
-                    default -> send(x, 200, StoreSource.JSON.writeValueAsString(answer(path, kind, q)));
+                    default -> answer(x, path, kind, q);
                 }
             } catch (IllegalArgumentException e) {
                 send(x, 400, error(e.getMessage()));
@@ -111,7 +117,43 @@ public final class CocoApiServer implements AutoCloseable {
         }
     }
 
-    private Object answer(String path, Kind kind, Map<String, String> q) {
+    /** A call that reads the stores: only while the topology is RUNNING, every local store restored. */
+    private void answer(HttpExchange x, String path, Kind kind, Map<String, String> q) throws IOException {
+        KafkaStreams.State state = streams.state();
+        if (state != KafkaStreams.State.RUNNING) {
+            throw new ClusterSource.Unavailable("the topology is " + state + ", its stores not all restored");
+        }
+        requireRestored();
+        switch (path) {
+            case "/coco/showAnns", "/internal/showAnns" -> showAnns(x, path, longParam(q, "imgId"));
+            default -> send(x, 200, StoreSource.JSON.writeValueAsString(result(path, kind, q)));
+        }
+    }
+
+    /**
+     * Every partition of every store this instance hosts, asked for by itself: a partition whose
+     * task is still restoring is missing from the stores a plain query sees (it answers empty, or
+     * not found), where asked by partition it throws, and the call is a 503.
+     */
+    private void requireRestored() {
+        for (String store : QUERIED) {
+            Set<Integer> partitions = new TreeSet<>();
+            for (StreamsMetadata m : streams.streamsMetadataForStore(store)) {
+                if (m.hostInfo().equals(self)) {
+                    m.topicPartitions().forEach(tp -> partitions.add(tp.partition()));
+                }
+            }
+            for (int partition : partitions) {
+                streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore())
+                        .withPartition(partition));
+            }
+        }
+    }
+
+    /** The stores the API reads (the categories are a global store, always whole). */
+    private static final List<String> QUERIED = List.of(Stores.IMAGE_VIEW, Stores.PANOPTIC_VIEW, Stores.ANNOTATION_IDS);
+
+    private Object result(String path, Kind kind, Map<String, String> q) {
         StoreSource.storeOf(kind); // refuses an unknown kind (400) before any store is touched
         return switch (path) {
             case "/coco/getImgIds" -> api.getImgIds(kind, longs(q, "imgIds"), longs(q, "catIds"));
