@@ -60,6 +60,12 @@ final class ElementSplitter {
      * (half a region: 512 KB on heaps below 2 GB); 1 MB chunks started a concurrent cycle each.
      */
     static final int CHUNK_BYTES = 1 << 18;
+    /**
+     * The largest element the split holds in memory: a real one is a few KB (a crowd RLE of a large
+     * image a few MB); anything larger goes to the sequential scan, whose parser refuses values
+     * beyond its limits (a 20 MB string) without holding them.
+     */
+    static final int MAX_ELEMENT_BYTES = 64 << 20;
     private static final int BLOCK = 1 << 22;
     /** Byte classes: 0 passes through an element without a look. */
     private static final byte[] CLASS = new byte[256];
@@ -304,7 +310,7 @@ final class ElementSplitter {
     }
 
     /** The next byte after whitespace, -1 at the end of the file. */
-    private int next() throws IOException {
+    private int next() throws IOException, Fallback {
         while (true) {
             if (pos == limit && !fill()) {
                 return -1;
@@ -332,7 +338,7 @@ final class ElementSplitter {
     }
 
     /** Reads more of the file, keeping the bytes from {@link #keep} on; false at its end. */
-    private boolean fill() throws IOException {
+    private boolean fill() throws IOException, Fallback {
         int from = (int) (Math.min(keep, offset()) - base);
         if (from > 0) {
             System.arraycopy(buf, from, buf, 0, limit - from);
@@ -341,7 +347,10 @@ final class ElementSplitter {
             limit -= from;
         }
         if (limit == buf.length) {
-            // One element larger than the buffer: memory grows with the largest element only.
+            // One element larger than the buffer: memory grows with the largest element only, up to a bound.
+            if (buf.length >= MAX_ELEMENT_BYTES) {
+                throw new Fallback("an element of more than " + (MAX_ELEMENT_BYTES >> 20) + " MB");
+            }
             buf = Arrays.copyOf(buf, buf.length * 2);
         }
         ByteBuffer bb = ByteBuffer.wrap(buf, limit, buf.length - limit);

@@ -83,12 +83,13 @@ final class JsonCursor {
         return false;
     }
 
-    /** A key and its ':'; keys with escapes or control characters are not plain. */
+    /** A key and its ':'; keys with escapes, control characters or anything but ASCII are not plain. */
     void readKey() throws NotPlain {
         expect('"');
         keyFrom = at;
         while (in[at] != '"') {
-            if (in[at] == '\\' || (in[at] & 0xff) < 0x20) {
+            // Bytes are signed: anything non-ASCII is negative, and its UTF-8 is the parser's to check.
+            if (in[at] == '\\' || in[at] < 0x20) {
                 throw NotPlain.INSTANCE;
             }
             at++;
@@ -259,21 +260,21 @@ final class JsonCursor {
         return new String(in, s, at++ - s, StandardCharsets.ISO_8859_1);
     }
 
-    /** A string (an RLE's counts, where '\\' is one of the characters); control characters are not plain. */
+    /** A string of ASCII (an RLE's counts, where '\\' is one of the characters); anything else is not plain. */
     String string() throws NotPlain {
         expect('"');
         int s = at;
         while (in[at] != '"' && in[at] != '\\') {
-            if ((in[at] & 0xff) < 0x20) {
+            if (in[at] < 0x20) {
                 throw NotPlain.INSTANCE;
             }
             at++;
         }
         if (in[at] == '"') {
-            return new String(in, s, at++ - s, StandardCharsets.UTF_8);
+            return new String(in, s, at++ - s, StandardCharsets.ISO_8859_1);
         }
         // Escapes: compressed counts are ASCII, so anything else is left to the tree path.
-        StringBuilder sb = new StringBuilder(new String(in, s, at - s, StandardCharsets.UTF_8));
+        StringBuilder sb = new StringBuilder(new String(in, s, at - s, StandardCharsets.ISO_8859_1));
         while (true) {
             int c = in[at++] & 0xff;
             if (c == '"') {
@@ -325,10 +326,11 @@ final class JsonCursor {
         }
     }
 
+    /** Skips a string of ASCII: a string of anything else goes to the parser, which checks its UTF-8. */
     private void skipString() throws NotPlain {
         expect('"');
         while (true) {
-            int c = in[at++] & 0xff;
+            int c = in[at++];
             if (c == '"') {
                 return;
             }
