@@ -3,7 +3,6 @@ package io.cocostream.cli;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.streams.StreamsApp;
 import io.cocostream.streams.query.CocoApiServer;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -34,8 +33,6 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     StreamsOptions app;
 
-    @Option(names = "--state-dir", description = "Where the state stores live (default: Kafka Streams' own).")
-    Path stateDir;
 
     @Mixin
     ConnectionOptions connection;
@@ -47,9 +44,6 @@ final class ServeCommand implements Callable<Integer> {
         HostInfo self = new HostInfo(advertisedHost == null ? host : advertisedHost, port);
         Properties p = app.config(client);
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
-        if (stateDir != null) {
-            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        }
         Foreground fg = new Foreground("serve");
         KafkaStreams streams = StreamsApp.start(client, p);
         try (CocoApiServer server = CocoApiServer.start(streams, self, host, port)) {

@@ -2,8 +2,10 @@ package io.cocostream.cli;
 
 import io.cocostream.streams.BoundedRocksDb;
 import io.cocostream.streams.StreamsApp;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Option;
 
 /** The Kafka Streams settings of the commands that run the topology ({@code streams}, {@code serve}). */
@@ -21,10 +23,16 @@ final class StreamsOptions {
                     + " default ${DEFAULT-VALUE}).")
     long rocksDbMemoryMb;
 
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where the state stores live (default: Kafka Streams' own).")
+    Path stateDir;
+
     /** The Streams settings for these options. */
     Properties config(Map<String, Object> client) {
         Properties p = StreamsApp.config(client, applicationId, threads);
         p.put(BoundedRocksDb.MEMORY_CONFIG, String.valueOf(rocksDbMemoryMb << 20));
+        if (stateDir != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        }
         return p;
     }
 }

@@ -11,16 +11,9 @@ import io.cocostream.testing.EmbeddedStackExtension;
 import io.cocostream.testing.SharedData;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +37,7 @@ class FailuresCommandsIT {
         assertTrue(again.contains("--redeliver"), "says how to publish it again: " + again);
         String redelivered = run(concat(new String[] {"ingest", good.toString(), "--redeliver"}, conn));
 
-        assertEquals(2 * 79, committed(stack, Topics.INSTANCES), "the good file twice, nothing of the broken one");
+        assertEquals(2 * 79, Committed.count(stack, Topics.INSTANCES), "the good file twice, nothing of the broken one");
         String batches = run(concat(new String[] {"batches"}, conn));
         String firstId = batchOf(first);
         String failedId = batchOf(failed);
@@ -66,24 +59,5 @@ class FailuresCommandsIT {
         Matcher m = Pattern.compile("batch (\\S+):").matcher(ingestOutput);
         assertTrue(m.find(), ingestOutput);
         return m.group(1);
-    }
-
-    /** Committed records on a topic (read_committed, from the beginning). */
-    private static long committed(KafkaStack stack, String topic) {
-        Map<String, Object> c = new HashMap<>(stack.clientConfig());
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-            long n = 0;
-            while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                n += consumer.poll(Duration.ofMillis(200)).count();
-            }
-            return n;
-        }
     }
 }

@@ -59,33 +59,53 @@ public final class EmbeddedKafka implements AutoCloseable {
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Path logDir = dataDir.resolve("kraft");
+        Map<String, Object> props = nodeConfig(1, clientPort, controllerPort, "1@127.0.0.1:" + controllerPort, logDir, 1);
+        props.putAll(overrides);
+        KafkaRaftServer server = startNode(props, logDir, Uuid.randomUuid().toString());
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, clientPort, server);
+        awaitReady(kafka.bootstrapServers(), 1, Duration.ofSeconds(60));
+        return kafka;
+    }
+
+    /**
+     * The settings of one combined broker and controller, {@code node} of the quorum {@code voters},
+     * with internal topics replicated {@code replicas} times (min ISR one less, at least 1): one
+     * node must satisfy every internal topic by itself, or transactions and EOS hang.
+     */
+    static Map<String, Object> nodeConfig(int node, int clientPort, int controllerPort, String voters, Path logDir,
+            int replicas) {
+        String rf = String.valueOf(replicas);
+        String minIsr = String.valueOf(Math.max(1, replicas - 1));
         Map<String, Object> props = new HashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("node.id", String.valueOf(node));
+        props.put("controller.quorum.voters", voters);
         props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDir.toString());
-        // One node: every internal topic must be satisfiable by it, or transactions and EOS hang.
-        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.replication.factor", rf);
         props.put("offsets.topic.num.partitions", "4");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", rf);
+        props.put("transaction.state.log.min.isr", minIsr);
         props.put("transaction.state.log.num.partitions", "4");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("min.insync.replicas", "1");
-        props.put("default.replication.factor", "1");
+        props.put("share.coordinator.state.topic.replication.factor", rf);
+        props.put("share.coordinator.state.topic.min.isr", minIsr);
+        props.put("min.insync.replicas", minIsr);
+        props.put("default.replication.factor", rf);
         props.put("num.partitions", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("log.cleaner.dedupe.buffer.size", "2097152");
         props.put("auto.create.topics.enable", "false");
-        props.putAll(overrides);
+        return props;
+    }
+
+    /** Formats the node's storage (first start only) and starts it. */
+    static KafkaRaftServer startNode(Map<String, Object> props, Path logDir, String clusterId) throws IOException {
         KafkaConfig config = new KafkaConfig(props, false);
-        format(config, logDir);
+        format(Integer.parseInt(props.get("node.id").toString()), logDir, clusterId);
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         try {
             server.startup();
@@ -93,20 +113,18 @@ public final class EmbeddedKafka implements AutoCloseable {
             server.shutdown();
             throw e;
         }
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, clientPort, server);
-        kafka.awaitReady(Duration.ofSeconds(60));
-        return kafka;
+        return server;
     }
 
-    private static void format(KafkaConfig config, Path logDir) throws IOException {
+    private static void format(int nodeId, Path logDir, String clusterId) throws IOException {
         if (Files.exists(logDir.resolve("meta.properties"))) {
             return;
         }
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, "UTF-8"))
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(logDir.toString()))
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName("CONTROLLER")
@@ -121,21 +139,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) {
+    /** Waits until {@code brokers} brokers are in the cluster at {@code bootstrap}. */
+    static void awaitReady(String bootstrap, int brokers, Duration timeout) {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
+                Exception last = null;
                 try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    if (admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() >= brokers) {
                         return;
                     }
                 } catch (Exception e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("broker on " + bootstrapServers() + " not ready after "
-                                + timeout, e);
-                    }
+                    last = e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(brokers + " brokers on " + bootstrap + " not ready after "
+                            + timeout, last);
                 }
                 sleep();
             }
