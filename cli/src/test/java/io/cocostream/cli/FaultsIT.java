@@ -186,7 +186,9 @@ class FaultsIT {
         try (EmbeddedCluster c = cluster(dir)) {
             String[] streams = CommandLines.concat(new String[] {"streams", "--application-id", "faults-restart-it",
                 "--threads", "1", "--state-dir", dir.resolve("state").toString()}, connection(c));
-            try (ChildJvm app = ChildJvm.start(dir.resolve("streams.log"), streams)) {
+            try (ChildJvm app = ChildJvm.start(dir.resolve("streams.log"), streams);
+                    ChildJvm tail = ChildJvm.start(dir.resolve("alerts.log"),
+                            CommandLines.concat(new String[] {"alerts", "--from-beginning"}, connection(c)))) {
                 app.awaitOutput("validating", Duration.ofSeconds(90));
                 Ingest.run(Ingest.Options.of(file), b -> new KafkaSink(c.clientConfig(), b), new Ingest.Progress() { });
                 int id = latestSchemaId(c, Topics.INSTANCES + "-value");
@@ -201,7 +203,11 @@ class FaultsIT {
                         () -> alerts(c).size() >= total && views(c).size() == 1500 + 79);
                 Thread.sleep(3000);
                 assertEquals(expected, count(alerts(c)), "each planted defect's alerts exactly once, no other");
+                // The alerts tail ran through the broker's restart: it printed each alert once.
+                long printed = tail.output().lines().filter(l -> l.contains(" ERROR ") || l.contains(" WARNING ")).count();
+                assertEquals(total, printed, tail.output());
                 app.terminate();
+                tail.terminate();
                 app.awaitExit(Duration.ofSeconds(15));
             }
         }

@@ -22,32 +22,56 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * A KRaft cluster of several combined brokers and controllers in this JVM, replication factor
  * their number, {@code min.insync.replicas} one less, with the embedded schema registry on it: what
- * the fault tests stop and restart brokers of. Node {@code i} (1-based) keeps its ports and data
- * across a stop and a start.
+ * the fault tests stop and restart brokers of, and {@code cocostream local --brokers 3}. Node
+ * {@code i} (1-based) keeps its ports and data across a stop and a start.
  */
-public final class EmbeddedCluster implements KafkaStack, AutoCloseable {
+public final class EmbeddedCluster implements RunningStack {
     private final Path dataDir;
-    private final String clusterId = Uuid.randomUuid().toString();
+    private final boolean keepData;
+    private final String clusterId;
     private final int[] clientPorts;
     private final int[] controllerPorts;
     private final KafkaRaftServer[] nodes;
-    private final int registryPort = EmbeddedKafka.freePort();
+    private final int registryPort;
     private EmbeddedSchemaRegistry registry;
 
-    private EmbeddedCluster(Path dataDir, int size) {
+    private EmbeddedCluster(Path dataDir, int size, int firstPort, int registryPort, boolean keepData) throws IOException {
         this.dataDir = dataDir;
+        this.keepData = keepData;
+        this.clusterId = clusterId(dataDir);
+        this.registryPort = registryPort == 0 ? EmbeddedKafka.freePort() : registryPort;
         this.clientPorts = new int[size];
         this.controllerPorts = new int[size];
         this.nodes = new KafkaRaftServer[size];
         for (int i = 0; i < size; i++) {
-            clientPorts[i] = EmbeddedKafka.freePort();
+            clientPorts[i] = firstPort == 0 ? EmbeddedKafka.freePort() : firstPort + i;
             controllerPorts[i] = EmbeddedKafka.freePort();
         }
     }
 
-    /** Starts {@code size} nodes (every one at once: a quorum needs a majority to start) and the registry. */
+    /** The cluster id kept in {@code dataDir} (made on first use): its nodes' storage is formatted with it. */
+    private static String clusterId(Path dataDir) throws IOException {
+        Files.createDirectories(dataDir);
+        Path f = dataDir.resolve("cluster.id");
+        if (!Files.exists(f)) {
+            Files.writeString(f, Uuid.randomUuid().toString());
+        }
+        return Files.readString(f).trim();
+    }
+
+    /** {@code size} nodes on free ports, with temporary storage deleted on close. */
     public static EmbeddedCluster start(Path dataDir, int size) throws IOException {
-        EmbeddedCluster c = new EmbeddedCluster(dataDir, size);
+        return start(dataDir, size, 0, 0, false);
+    }
+
+    /**
+     * Starts {@code size} nodes (every one at once: a quorum needs a majority to start) on client
+     * ports {@code firstPort, firstPort + 1, ...} (0: free ones) and the registry on
+     * {@code registryPort} (0: a free one); {@code keepData} keeps the storage for the next start.
+     */
+    public static EmbeddedCluster start(Path dataDir, int size, int firstPort, int registryPort, boolean keepData)
+            throws IOException {
+        EmbeddedCluster c = new EmbeddedCluster(dataDir, size, firstPort, registryPort, keepData);
         ExecutorService starts = Executors.newFixedThreadPool(size);
         try {
             List<Future<?>> started = new ArrayList<>();
@@ -152,6 +176,9 @@ public final class EmbeddedCluster implements KafkaStack, AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (keepData) {
+            return;
         }
         try {
             Utils.delete(dataDir.toFile());

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 
 /** An in-process KRaft broker with an embedded schema registry storing its schemas on it. */
-public final class EmbeddedStack implements KafkaStack, AutoCloseable {
+public final class EmbeddedStack implements RunningStack {
     private final EmbeddedKafka kafka;
     private final EmbeddedSchemaRegistry registry;
 
