@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What ingest does when a delivery is not simply good: corrections and redeliveries, images too
  * large to publish, ids beyond 64 bits, a resumed batch's manifest, spills of a killed run.
  */
-class FailuresTest {
+public class FailuresTest {
     private static final Path INSTANCES = SharedData.coco().resolve("instances/instances_val2017_mini.json");
 
     private static Ingest.Result ingest(Ingest.Options o, MemorySink.Log log) throws IOException {
@@ -82,6 +82,32 @@ class FailuresTest {
         long published = log.on(Topics.INSTANCES).stream()
                 .mapToLong(s -> ((InstancesEvent) s.value()).getAnnotations().size()).max().orElseThrow();
         assertTrue(published <= 13, "no published image has more than 13: " + published);
+    }
+
+    /** A file whose image 1 has {@code n} annotations (the largest real COCO image has a few hundred) and image 2 one. */
+    public static Path crowdedImage(Path dir, int n) throws IOException {
+        Path f = dir.resolve("crowded.json");
+        try (java.io.Writer w = Files.newBufferedWriter(f)) {
+            w.write("{\"images\": [{\"id\": 1, \"height\": 100, \"width\": 100}, {\"id\": 2, \"height\": 100,"
+                    + " \"width\": 100}],\n\"categories\": [{\"id\": 1, \"name\": \"x\"}],\n\"annotations\": [\n");
+            for (int i = 1; i <= n + 1; i++) {
+                w.write((i == 1 ? "" : ",\n") + "{\"id\": " + i + ", \"image_id\": " + (i <= n ? 1 : 2)
+                        + ", \"category_id\": 1, \"area\": 21, \"bbox\": [1, 1, 7, 6], \"segmentation\": [[1, 1, 8, 1, 4, 7]]}");
+            }
+            w.write("]}");
+        }
+        return f;
+    }
+
+    @Test
+    void anImageOfAMillionAnnotationsIsDeadLetteredAtTheDefaultLimit(@TempDir Path dir) throws IOException {
+        Path f = crowdedImage(dir, 1_000_000);
+        MemorySink.Log log = new MemorySink.Log();
+        Ingest.Result r = ingest(Ingest.Options.of(f).withSpillDir(dir), log);
+        assertEquals(1, r.deadLetters());
+        DeadLetter d = (DeadLetter) log.on(Topics.DEAD_LETTERS).get(0).value();
+        assertTrue(d.getReason().startsWith("image 1 has 1000000 annotations, more than the 100000"), d.getReason());
+        assertEquals(List.of(2L), log.on(Topics.INSTANCES).stream().map(s -> s.key()).toList(), "image 2 published");
     }
 
     @Test

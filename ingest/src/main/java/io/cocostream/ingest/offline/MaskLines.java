@@ -74,10 +74,16 @@ public final class MaskLines {
             throws IOException {
         // loadRes numbers results 1..n in file order; other files carry ids.
         JsonNode idNode = ann.get("id");
-        long id = idNode != null && idNode.isNumber() ? idNode.asLong() : result ? index + 1 : -1;
+        long id = readable(idNode) ? idNode.asLong() : idNode == null && result ? index + 1 : -1;
         JsonNode imageNode = ann.get("image_id");
-        long imageId = imageNode != null && imageNode.isNumber() ? imageNode.asLong() : -1;
+        long imageId = readable(imageNode) ? imageNode.asLong() : -1;
         try {
+            if (idNode != null && idNode.isNumber()) {
+                Json.requireLong(ann, "id", at); // an id beyond 64 bits is an error, not another id
+            }
+            if (imageNode != null && imageNode.isNumber()) {
+                Json.requireLong(ann, "image_id", at);
+            }
             int h = sizes.contains(imageId) ? sizes.height(imageId) : 0;
             int w = sizes.contains(imageId) ? sizes.width(imageId) : 0;
             Segmentation seg = Json.segmentation(ann, at);
@@ -90,6 +96,11 @@ public final class MaskLines {
         } catch (CocoFormatException | IllegalArgumentException e) {
             error(id, imageId, e.getMessage());
         }
+    }
+
+    /** Whether a JSON id reads as itself: an integer within 64 bits. */
+    private static boolean readable(JsonNode n) {
+        return n != null && n.isNumber() && n.canConvertToLong();
     }
 
     private void panoptic(JsonNode ann, Location at, Path pngDir) throws IOException {

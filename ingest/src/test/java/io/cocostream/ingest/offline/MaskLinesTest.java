@@ -74,6 +74,18 @@ class MaskLinesTest {
     }
 
     @Test
+    void anIdBeyond64BitsIsAnErrorLineNotAnotherId(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("big-id.json");
+        Files.writeString(f, "{\"images\": [{\"id\": 5, \"height\": 10, \"width\": 10}], \"annotations\": [\n"
+                + "{\"id\": 18446744073709551621, \"image_id\": 5, \"category_id\": 1, \"segmentation\": [[1,1,8,1,4,7]]}]}");
+        StringWriter out = new StringWriter();
+        MaskLines.Summary s = MaskLines.write(f, null, out);
+        assertEquals(1, s.errors());
+        String line = out.toString().lines().findFirst().orElseThrow();
+        assertTrue(line.contains("64-bit range") && line.contains("\"id\":-1"), line);
+    }
+
+    @Test
     void malformedJsonSaysWhere(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("truncated.json");
         Files.writeString(f, "{\"images\": [{\"id\": 5, \"height\": 10, \"width\": 10}],\n \"annotations\": [{\"id\": 1,");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cocostream.ingest.FailuresTest;
 import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Severity;
@@ -201,6 +202,15 @@ class OfflineCheckTest {
         assertTrue(alerts.stream().anyMatch(a -> a.getImageId() == 1 && a.getRule().equals("area.mask")), alerts.toString());
         assertTrue(alerts.stream().anyMatch(a -> a.getImageId() == 2 && a.getRule().equals("area.polygon")),
                 "the next image is checked too: " + alerts);
+    }
+
+    @Test
+    void checkIsBoundedLikeIngestAnImageOfTooManyAnnotationsIsOneError(@TempDir Path dir) throws IOException {
+        Path f = FailuresTest.crowdedImage(dir, 200_000);
+        List<ValidationAlert> alerts = check(f);
+        assertEquals(1, alerts.size(), "one error, not 200,000 checks held in memory");
+        assertEquals("format", alerts.get(0).getRule());
+        assertTrue(alerts.get(0).getMessage().contains("200000 annotations"), alerts.get(0).getMessage());
     }
 
     @Test
