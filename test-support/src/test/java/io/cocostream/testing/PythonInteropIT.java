@@ -97,7 +97,9 @@ class PythonInteropIT {
         Path records = tmp.resolve("records.jsonl");
         Files.writeString(records, "{\"image_id\": 632, \"image\": null, \"annotations\": [{\"id\": 6320, \"image_id\": 632,"
                 + " \"caption\": \"Bedroom scene with a bookcase.\"}], \"provenance\": {\"batch_id\": \"py\","
-                + " \"source_file\": \"vendor.json\", \"producer\": \"python\", \"ingest_time\": 1700000000456}}\n");
+                + " \"source_file\": \"vendor.json\", \"producer\": \"python\", \"ingest_time\": 1700000000456},"
+                // Python's avro writes every field of the schema it is given (it fills in no default).
+                + " \"rejected\": []}\n");
         python(stack, "produce", "--topic", topic, "--schema-file", schema.toString(), "--records-file", records.toString());
 
         Map<String, Object> c = new HashMap<>(stack.clientConfig());
