@@ -78,18 +78,28 @@ class FaultsIT {
         assertEquals((long) images, complete.get(0).getRecordsPerTopic().get(Topics.INSTANCES), "the whole batch");
     }
 
+    /** The ingest command line of a synthetic {@link #IMAGES}-image file made with {@code seed}, in chunks of 1000 images. */
+    private static String[] ingestOf(Path dir, long seed, EmbeddedCluster c) throws IOException {
+        Path file = dir.resolve("train-part-" + seed + ".json");
+        Synth.write(Kind.INSTANCES, IMAGES, seed, file);
+        return CommandLines.concat(new String[] {"ingest", file.toString(), "--chunk-images", "1000"}, connection(c));
+    }
+
+    /** Starts an ingest in a JVM of its own and returns once a third of its images are committed. */
+    private static ChildJvm startAndAwaitAThird(Path log, String[] ingest, EmbeddedCluster c) throws Exception {
+        ChildJvm run = ChildJvm.start(log, ingest);
+        await("a third of the images committed", Duration.ofSeconds(120),
+                () -> Committed.count(c, Topics.INSTANCES) >= IMAGES / 3);
+        return run;
+    }
+
     @Test
     @Timeout(300)
     void aBrokerStoppedInTheMiddleOfAnIngest(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("train-part.json");
-        Synth.write(Kind.INSTANCES, IMAGES, 13, file);
         try (EmbeddedCluster c = cluster(dir)) {
-            String[] ingest = CommandLines.concat(new String[] {"ingest", file.toString(), "--chunk-images", "1000"},
-                    connection(c));
+            String[] ingest = ingestOf(dir, 13, c);
             int code;
-            try (ChildJvm run = ChildJvm.start(dir.resolve("ingest-1.log"), ingest)) {
-                await("a third of the images committed", Duration.ofSeconds(120),
-                        () -> Committed.count(c, Topics.INSTANCES) >= IMAGES / 3);
+            try (ChildJvm run = startAndAwaitAThird(dir.resolve("ingest-1.log"), ingest, c)) {
                 c.stopBroker(2);
                 code = run.awaitExit(Duration.ofSeconds(180));
                 System.out.printf("ingest with broker 2 stopped: exit %d%n%s%n", code, run.output());
@@ -107,14 +117,9 @@ class FaultsIT {
     @Test
     @Timeout(300)
     void anIngestKilledMidRunIsCompletedByItsRerunAndAThirdRunPublishesNothing(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("train-part.json");
-        Synth.write(Kind.INSTANCES, IMAGES, 17, file);
         try (EmbeddedCluster c = cluster(dir)) {
-            String[] ingest = CommandLines.concat(new String[] {"ingest", file.toString(), "--chunk-images", "1000"},
-                    connection(c));
-            try (ChildJvm run = ChildJvm.start(dir.resolve("ingest-1.log"), ingest)) {
-                await("a third of the images committed", Duration.ofSeconds(120),
-                        () -> Committed.count(c, Topics.INSTANCES) >= IMAGES / 3);
+            String[] ingest = ingestOf(dir, 17, c);
+            try (ChildJvm run = startAndAwaitAThird(dir.resolve("ingest-1.log"), ingest, c)) {
                 run.kill();
                 run.awaitExit(Duration.ofSeconds(30));
             }

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchStatus;
 import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.Image;
+import io.cocostream.testing.Fuzz;
 import io.cocostream.testing.SharedData;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class JsonFuzzTest {
     private static final int ITERATIONS = 3000;
-    private static final long MAX_NANOS = 1_000_000_000L;
+    private static final long MAX_NANOS = Fuzz.MAX_NANOS;
     private static final List<byte[]> ANNOTATIONS = new ArrayList<>();
     private static final List<byte[]> IMAGES = new ArrayList<>();
     private static byte[] file;
@@ -78,123 +78,91 @@ class JsonFuzzTest {
         return out;
     }
 
-    private static long timed(String what, ThrowingRunnable r) {
-        long t0 = System.nanoTime();
-        try {
-            r.run();
-        } catch (CocoFormatException e) {
-            // the tree path's one documented refusal
-        } catch (Exception e) {
-            fail(what + ": undocumented " + e, e);
-        } catch (OutOfMemoryError e) {
-            fail(what + ": out of memory");
-        }
-        return System.nanoTime() - t0;
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
-    private static void bounded(String target, long[] nanos) {
-        long max = 0;
-        for (int i = 1; i < nanos.length; i++) {
-            max = Math.max(max, nanos[i]);
-        }
-        assertTrue(max < MAX_NANOS, target + ": an input took " + max / 1e6 + " ms");
-    }
+    /** The tree path's one documented refusal. */
+    private static final List<Class<? extends Exception>> REFUSED = List.of(CocoFormatException.class);
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void annotationsByteAndTreePathsAgreeOnMutatedInput(long seed) {
-        Random rnd = new Random(seed);
         FastAnnotationReader fast = new FastAnnotationReader(false);
-        long[] nanos = new long[ITERATIONS];
-        for (int i = 0; i < ITERATIONS; i++) {
+        Fuzz.inputs("annotations", seed, ITERATIONS, REFUSED, rnd -> {
             byte[] raw = mutate(rnd, ANNOTATIONS.get(rnd.nextInt(ANNOTATIONS.size())));
-            nanos[i] = timed(new String(raw, StandardCharsets.UTF_8), () -> {
+            return () -> {
                 byte[] got = fast.read(raw, 0, raw.length, id -> 0, id -> 0);
-                JsonNode tree;
-                try {
-                    tree = CocoJsonReader.JSON.readTree(raw);
-                } catch (IOException notJson) {
-                    assertNull(got, "the byte path took what is not JSON");
+                JsonNode tree = treeOrNull(raw);
+                if (tree == null) {
+                    assertNull(got, "the byte path took what is not a JSON object: " + new String(raw, StandardCharsets.UTF_8));
                     return;
                 }
-                if (tree == null || !tree.isObject()) {
-                    assertNull(got);
-                    return;
-                }
-                Location at = new Location("fuzz.json", "$.annotations[0]", 1, 1);
-                SpecificRecord slow;
-                try {
-                    slow = Converters.instance(tree, at, Converters.ImageSize.UNKNOWN);
-                } catch (CocoFormatException e) {
-                    assertNull(got, "the byte path took what the tree path refuses: " + tree);
-                    throw e;
-                }
+                SpecificRecord slow = treePath(got, tree,
+                        () -> Converters.instance(tree, AT, Converters.ImageSize.UNKNOWN));
                 if (got != null) {
                     assertArrayEquals(ConvertersEquivalenceTest.encode(slow), got, "the same bytes for " + tree);
                 }
-            });
-        }
-        bounded("annotations", nanos);
+            };
+        });
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void imagesByteAndTreePathsAgreeOnMutatedInput(long seed) {
-        Random rnd = new Random(seed);
         FastImageReader fast = new FastImageReader();
-        long[] nanos = new long[ITERATIONS];
-        for (int i = 0; i < ITERATIONS; i++) {
+        Fuzz.inputs("images", seed, ITERATIONS, REFUSED, rnd -> {
             byte[] raw = mutate(rnd, IMAGES.get(rnd.nextInt(IMAGES.size())));
-            nanos[i] = timed(new String(raw, StandardCharsets.UTF_8), () -> {
+            return () -> {
                 Image got = fast.read(raw, 0, raw.length);
-                JsonNode tree;
-                try {
-                    tree = CocoJsonReader.JSON.readTree(raw);
-                } catch (IOException notJson) {
-                    assertNull(got);
+                JsonNode tree = treeOrNull(raw);
+                if (tree == null) {
+                    assertNull(got, "the byte path took what is not a JSON object: " + new String(raw, StandardCharsets.UTF_8));
                     return;
                 }
-                if (tree == null || !tree.isObject()) {
-                    assertNull(got);
-                    return;
-                }
-                Image slow;
-                try {
-                    slow = Converters.image(tree, new Location("fuzz.json", "$.images[0]", 1, 1));
-                } catch (CocoFormatException e) {
-                    assertNull(got, "the byte path took what the tree path refuses: " + tree);
-                    throw e;
-                }
+                Image slow = treePath(got, tree, () -> Converters.image(tree, AT));
                 if (got != null) {
                     assertEquals(slow, got);
                 }
-            });
+            };
+        });
+    }
+
+    private static final Location AT = new Location("fuzz.json", "$.annotations[0]", 1, 1);
+
+    /** The element as the parser reads it, null when it is not a JSON object. */
+    private static JsonNode treeOrNull(byte[] raw) {
+        try {
+            JsonNode tree = CocoJsonReader.JSON.readTree(raw);
+            return tree != null && tree.isObject() ? tree : null;
+        } catch (IOException notJson) {
+            return null;
         }
-        bounded("images", nanos);
+    }
+
+    /** The tree path's record; when it refuses, the byte path must have refused too. */
+    private static <T> T treePath(Object byBytes, JsonNode tree, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (CocoFormatException e) {
+            assertNull(byBytes, "the byte path took what the tree path refuses: " + tree);
+            throw e;
+        }
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2})
-    void wholeFilesAlwaysEndInAResult(long seed, @TempDir Path dir) throws IOException {
-        Random rnd = new Random(seed);
-        int n = 60;
-        long[] nanos = new long[n];
-        for (int i = 0; i < n; i++) {
+    void wholeFilesAlwaysEndInAResult(long seed, @TempDir Path dir) {
+        int[] n = {0};
+        Fuzz.inputs("whole files", seed, 60, List.of(), rnd -> {
             byte[] content = file;
             for (int k = 0; k < 1 + rnd.nextInt(20); k++) {
                 content = mutate(rnd, content);
             }
-            Path f = Files.write(dir.resolve("fuzz-" + i + ".json"), content);
-            nanos[i] = timed(f.toString(), () -> {
+            byte[] bytes = content;
+            Path f = dir.resolve("fuzz-" + n[0]++ + ".json");
+            return () -> {
+                Files.write(f, bytes);
                 Ingest.Result r = IngestTest.ingest(f, new MemorySink.Log(), Integer.MAX_VALUE, 100);
                 assertTrue(r.status() != BatchStatus.IN_PROGRESS);
-            });
-        }
-        bounded("whole files", nanos);
+            };
+        });
     }
 
     // ---------------------------------------------------------------- the regression corpus

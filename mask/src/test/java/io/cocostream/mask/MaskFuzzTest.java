@@ -3,14 +3,16 @@ package io.cocostream.mask;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import io.cocostream.testing.Fuzz;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
@@ -27,61 +29,29 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MaskFuzzTest {
     /** Iterations per seed and target: a few seconds in all. */
     private static final int ITERATIONS = 4000;
-    /** No input may take longer (the first of each loop pays for class loading and is not counted). */
-    private static final long MAX_NANOS = 1_000_000_000L;
-
-    /** Runs {@code body}, allowing only {@code allowed} exceptions, and returns how long it took. */
-    private static long run(String what, Class<? extends Exception> allowed, ThrowingRunnable body) {
-        long t0 = System.nanoTime();
-        try {
-            body.run();
-        } catch (Exception e) {
-            if (!allowed.isInstance(e)) {
-                fail(what + ": undocumented " + e, e);
-            }
-        } catch (OutOfMemoryError e) {
-            fail(what + ": out of memory");
-        }
-        return System.nanoTime() - t0;
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
-    private static void bounded(String target, long[] nanos) {
-        long max = 0;
-        for (int i = 1; i < nanos.length; i++) {
-            max = Math.max(max, nanos[i]);
-        }
-        assertTrue(max < MAX_NANOS, target + ": an input took " + max / 1e6 + " ms");
-    }
+    private static final long MAX_NANOS = Fuzz.MAX_NANOS;
+    private static final List<Class<? extends Exception>> REFUSED = List.of(IllegalArgumentException.class);
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void compressedRleStrings(long seed) {
-        Random rnd = new Random(seed);
         MaskScratch s = new MaskScratch();
-        long[] nanos = new long[ITERATIONS];
-        for (int i = 0; i < ITERATIONS; i++) {
+        Fuzz.inputs("frString", seed, ITERATIONS, REFUSED, rnd -> {
             int h = rnd.nextInt(64) + (rnd.nextInt(50) == 0 ? 100_000 : 0);
             int w = rnd.nextInt(64);
             String str = rnd.nextBoolean() ? randomString(rnd) : mutate(rnd, validCounts(rnd, h, w));
-            nanos[i] = run("frString(" + str + ", " + h + ", " + w + ")", IllegalArgumentException.class, () -> {
+            return () -> {
                 Rle r = Masks.frString(str, h, w, s);
                 // Whatever it read back, it writes back and reads again the same.
                 assertEquals(r, Masks.frString(Masks.toString(r, s), h, w, s));
-            });
-        }
-        bounded("frString", nanos);
+            };
+        });
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void uncompressedCounts(long seed) {
-        Random rnd = new Random(seed);
-        long[] nanos = new long[ITERATIONS];
-        for (int i = 0; i < ITERATIONS; i++) {
+        Fuzz.inputs("ofLongs", seed, ITERATIONS, REFUSED, rnd -> {
             int h = rnd.nextInt(40);
             int w = rnd.nextInt(40);
             long[] counts = new long[rnd.nextInt(12)];
@@ -93,22 +63,18 @@ class MaskFuzzTest {
                     default -> rnd.nextInt(h * w + 2);
                 };
             }
-            nanos[i] = run("ofLongs", IllegalArgumentException.class, () -> {
+            return () -> {
                 Rle r = Rle.ofLongs(h, w, counts);
-                byte[] m = Masks.decode(r);
-                assertEquals(Masks.area(r), count(m));
-            });
-        }
-        bounded("ofLongs", nanos);
+                assertEquals(Masks.area(r), count(Masks.decode(r)));
+            };
+        });
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void polygons(long seed) {
-        Random rnd = new Random(seed);
         MaskScratch s = new MaskScratch();
-        long[] nanos = new long[ITERATIONS];
-        for (int i = 0; i < ITERATIONS; i++) {
+        Fuzz.inputs("frPoly", seed, ITERATIONS, REFUSED, rnd -> {
             double[] xy = new double[rnd.nextInt(20)];
             for (int k = 0; k < xy.length; k++) {
                 xy[k] = switch (rnd.nextInt(12)) {
@@ -121,28 +87,21 @@ class MaskFuzzTest {
             }
             int h = rnd.nextInt(100) + 1;
             int w = rnd.nextInt(100) + 1;
-            nanos[i] = run("frPoly", IllegalArgumentException.class, () -> {
-                Rle r = Masks.frPoly(xy, h, w, s);
-                assertTrue(Masks.area(r) <= (long) h * w);
-            });
-        }
-        bounded("frPoly", nanos);
+            return () -> assertTrue(Masks.area(Masks.frPoly(xy, h, w, s)) <= (long) h * w);
+        });
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void pngs(long seed) throws IOException {
-        Random rnd = new Random(seed);
-        byte[] valid = png(7, 5, rnd);
-        int n = ITERATIONS / 8;
-        long[] nanos = new long[n];
-        for (int i = 0; i < n; i++) {
+        byte[] valid = png(7, 5, new Random(seed));
+        Fuzz.inputs("PNG", seed, ITERATIONS / 8, List.of(IOException.class), rnd -> {
             byte[] b = valid.clone();
             for (int k = rnd.nextInt(6); k >= 0; k--) {
                 b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
             }
-            byte[] input = rnd.nextInt(10) == 0 ? java.util.Arrays.copyOf(b, rnd.nextInt(b.length)) : b;
-            nanos[i] = run("PNG", IOException.class, () -> {
+            byte[] input = rnd.nextInt(10) == 0 ? Arrays.copyOf(b, rnd.nextInt(b.length)) : b;
+            return () -> {
                 try {
                     PanopticPng.IdImage img = PanopticPng.read(new ByteArrayInputStream(input), 10_000);
                     assertTrue((long) img.h() * img.w() <= 10_000);
@@ -150,9 +109,8 @@ class MaskFuzzTest {
                     // ImageIO's own refusals of a corrupt stream, as PanopticPng documents
                     throw new IOException(e);
                 }
-            });
-        }
-        bounded("PNG", nanos);
+            };
+        });
     }
 
     // ---------------------------------------------------------------- the regression corpus
