@@ -1,12 +1,16 @@
 package io.cocostream.cli;
 
+import io.cocostream.rules.RuleIds;
+import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroDeserializer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,14 +24,29 @@ import picocli.CommandLine.Option;
 
 /** {@code cocostream alerts}: tails validation alerts for a person. */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
-        description = {"Tails coco.alerts.v1 (committed alerts only), one readable line per alert, until Ctrl-C."})
+        description = {"Tails coco.alerts.v1 (committed alerts only), one line per alert (readable, or JSON with"
+                + " --format jsonl), until Ctrl-C. The filters combine; an unknown rule or severity is an error that"
+                + " lists the valid ones."})
 final class AlertsCommand implements Callable<Integer> {
 
     @Option(names = "--rule", paramLabel = "R", description = "Only this rule (e.g. area.polygon).")
     String rule;
 
     @Option(names = "--severity", paramLabel = "S", description = "Only this severity or worse: INFO, WARNING, ERROR.")
-    Severity severity;
+    String severity;
+
+    @Option(names = "--image", paramLabel = "ID", description = "Only this image's alerts.")
+    Long image;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Only this delivery's alerts (its batch id).")
+    String batch;
+
+    @Option(names = "--kind", paramLabel = "K", description = "Only this kind's alerts: instances, person_keypoints, ...")
+    String kind;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "F",
+            description = "text (one readable line an alert) or jsonl (default ${DEFAULT-VALUE}).")
+    AlertFormat format;
 
     @Option(names = "--from-beginning", description = "Start from the oldest alert instead of new ones.")
     boolean fromBeginning;
@@ -35,8 +54,28 @@ final class AlertsCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    /** Whether an alert passes the filters. */
+    private boolean wanted(ValidationAlert a, Severity least, String kindId) {
+        return (rule == null || rule.equals(a.getRule())) && (least == null || a.getSeverity().ordinal() >= least.ordinal())
+                && (image == null || image.equals(a.getImageId())) && (batch == null || batch.equals(a.getBatchId()))
+                && (kindId == null || kindId.equals(a.getKind()));
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (rule != null && !RuleIds.ALL.contains(rule)) {
+            throw new IllegalArgumentException("unknown rule '" + rule + "': one of " + String.join(", ", RuleIds.ALL));
+        }
+        Severity least = null;
+        if (severity != null) {
+            try {
+                least = Severity.valueOf(severity.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown severity '" + severity + "': one of "
+                        + Arrays.toString(Severity.values()));
+            }
+        }
+        String kindId = kind == null ? null : Kind.parse(kind).id();
         Map<String, Object> c = new HashMap<>(connection.clientConfig());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -57,11 +96,10 @@ final class AlertsCommand implements Callable<Integer> {
             while (!fg.stopRequested()) {
                 for (ConsumerRecord<byte[], ValidationAlert> r : consumer.poll(Duration.ofMillis(250))) {
                     ValidationAlert a = r.value();
-                    if ((rule == null || rule.equals(a.getRule()))
-                            && (severity == null || a.getSeverity().ordinal() >= severity.ordinal())) {
-                        System.out.printf("%s %-7s %-24s image %-8s annotation %-10s %s (expected %s, actual %s) [%s, batch %s]%n",
-                                a.getDetectedAt(), a.getSeverity(), a.getRule(), a.getImageId(), a.getAnnotationId(),
-                                a.getMessage(), a.getExpected(), a.getActual(), a.getSourceFile(), a.getBatchId());
+                    if (wanted(a, least, kindId)) {
+                        // A tail says when: the readable line leads with the alert's time.
+                        System.out.println(format == AlertFormat.text ? a.getDetectedAt() + " " + format.line(a)
+                                : format.line(a));
                     }
                 }
             }

@@ -1,10 +1,7 @@
 package io.cocostream.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.ingest.offline.OfflineCheck;
 import io.cocostream.rules.Tolerances;
-import io.cocostream.schemas.avro.ValidationAlert;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +22,6 @@ import picocli.CommandLine.Parameters;
                 "Exit code 1 if any error alert."})
 final class CheckCommand implements Callable<Integer> {
 
-    enum Format { text, jsonl }
-
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "COCO files to check.")
     List<Path> files = new ArrayList<>();
 
@@ -34,42 +29,18 @@ final class CheckCommand implements Callable<Integer> {
     Path pngDir;
 
     @Option(names = "--format", defaultValue = "text", description = "text or jsonl (default ${DEFAULT-VALUE}).")
-    Format format;
-
-    private final ObjectMapper json = new ObjectMapper();
+    AlertFormat format;
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         long errors = 0;
         for (Path f : files) {
-            errors += OfflineCheck.run(f, pngDir, Tolerances.DEFAULT, a -> out.println(line(a)));
+            errors += OfflineCheck.run(f, pngDir, Tolerances.DEFAULT, a -> out.println(format.line(a)));
         }
-        if (format == Format.text) {
+        if (format == AlertFormat.text) {
             out.printf("%d error alert(s) in %d file(s)%n", errors, files.size());
         }
         return errors > 0 ? 1 : 0;
-    }
-
-    private String line(ValidationAlert a) {
-        if (format == Format.jsonl) {
-            ObjectNode n = json.createObjectNode().put("rule", a.getRule()).put("severity", a.getSeverity().name());
-            if (a.getImageId() == null) {
-                n.putNull("image_id");
-            } else {
-                n.put("image_id", a.getImageId());
-            }
-            if (a.getAnnotationId() == null) {
-                n.putNull("annotation_id");
-            } else {
-                n.put("annotation_id", a.getAnnotationId());
-            }
-            n.put("message", a.getMessage()).put("expected", a.getExpected()).put("actual", a.getActual())
-                    .put("source_file", a.getSourceFile());
-            return n.toString();
-        }
-        return String.format("%s %s %s image %s annotation %s: %s (expected %s, actual %s)", a.getSeverity(),
-                a.getRule(), a.getSourceFile(), a.getImageId(), a.getAnnotationId(), a.getMessage(), a.getExpected(),
-                a.getActual());
     }
 }
