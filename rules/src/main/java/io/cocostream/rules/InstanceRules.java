@@ -156,9 +156,14 @@ public final class InstanceRules {
             if (box.size() == 4 && !close(box, bb, tol.exact()) && !close(box, quirk, tol.exact())) {
                 c.error(RuleIds.BBOX_MASK, list(bb), box.toString(), "declared bbox differs from the crowd mask's");
             }
+            double least = a.getArea() * (1 - tol.crowdAreaBelow());
             if (pixels > a.getArea() + tol.exact()) {
                 c.error(RuleIds.AREA_MASK, "at most " + fmt(a.getArea()), fmt(pixels),
                         "the crowd mask has more pixels than its declared area");
+            } else if (pixels < least - tol.exact()) {
+                c.error(RuleIds.AREA_MASK, "at least " + fmt(least) + " (the declared " + fmt(a.getArea()) + " less "
+                        + fmt(100 * tol.crowdAreaBelow()) + "%)", fmt(pixels),
+                        "the crowd mask has far fewer pixels than its declared area");
             }
         } else {
             if (Math.abs(pixels - a.getArea()) > tol.exact()) {

@@ -47,6 +47,21 @@ class InstanceRulesTest {
     }
 
     @Test
+    void aCrowdAreaFarAboveItsMaskIsCaughtOneWithinTheRealDataRangeIsNot() {
+        InstancesEvent e = (InstancesEvent) RuleCases.event("crowd", "");
+        InstanceAnnotation a = e.getAnnotations().get(0);
+        // The mask has 6 pixels: real data declares crowd areas up to 45% above (6 of 10.9).
+        for (double declared : new double[] {6, 8, 10.9}) {
+            assertEquals(List.of(), rules.check(Kind.INSTANCES, InstanceAnnotation.newBuilder(a).setArea(declared).build(),
+                    e.getImage(), id -> true), "declared " + declared);
+        }
+        List<ValidationAlert> tripled = rules.check(Kind.INSTANCES, InstanceAnnotation.newBuilder(a).setArea(18).build(),
+                e.getImage(), id -> true);
+        assertEquals(List.of(RuleIds.AREA_MASK), tripled.stream().map(ValidationAlert::getRule).toList());
+        assertEquals("6", tripled.get(0).getActual());
+    }
+
+    @Test
     void anImageTooLargeForAMaskIsOneErrorNotAStop() {
         InstancesEvent e = (InstancesEvent) RuleCases.event("polygon", "");
         InstanceAnnotation a = e.getAnnotations().get(0);

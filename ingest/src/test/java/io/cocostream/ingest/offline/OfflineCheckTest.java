@@ -38,6 +38,8 @@ class OfflineCheckTest {
     @ParameterizedTest
     @ValueSource(strings = {
         "instances/instances_val2017_mini.json",
+        // 100 val2014 images with their crowd annotations: calibrates the crowd area bound too.
+        "results/faster_coco_eval__instances_val2014_100.json",
         "stuff/cocostuffapi__stuff_examples.json",
         "panoptic/panopticapi__panoptic_coco_detection_format.json",
         "person_keypoints/person_keypoints_val2017_mini.json",
