@@ -128,10 +128,16 @@ public final class CocoJsonReader {
         } catch (JsonProcessingException e) {
             JsonLocation l = e.getLocation();
             throw new CocoFormatException(new Location(name, pathOf(e), l == null ? -1 : l.getLineNr(),
-                    l == null ? -1 : l.getColumnNr()), "malformed JSON: " + e.getOriginalMessage(), e);
+                    l == null ? -1 : l.getColumnNr()), "malformed JSON: " + plain(e.getOriginalMessage()), e);
         } catch (IOException e) {
             throw new CocoFormatException(new Location(name, "$", -1, -1), "cannot read: " + e, e);
         }
+    }
+
+    /** A parser's message without its internals (source descriptions, setting names). */
+    static String plain(String message) {
+        return message.replaceAll("\\s*at \\[Source: [^]]*]", "").replaceAll(", from `[^`]*`", "")
+                .replace("StreamReadConstraints", "the reader's limits");
     }
 
     private InputStream counting(InputStream in) {

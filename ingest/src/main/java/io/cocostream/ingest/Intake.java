@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -58,6 +60,8 @@ final class Intake implements Closeable {
     private String firstError;
     private boolean truncated;
     private boolean imagesPreloaded;
+    /** Image ids whose record was dead-lettered: the dead letter's index and the annotations left out with it. */
+    private final Map<Long, int[]> brokenImages = new HashMap<>();
     /** Dead-lettered annotations of known images: (ordinal << 32 | spill index), in file order. */
     private long[] rejected = new long[16];
     private int rejectedCount;
@@ -99,8 +103,15 @@ final class Intake implements Closeable {
                 default -> annotation(e, index, at);
             }
         } catch (CocoFormatException ex) {
-            dead(ex.getMessage(), ex.location(), e);
-            if (!section.equals("images") && !section.equals("categories")) {
+            if (section.equals("images")) {
+                brokenImage(e, ex);
+                return;
+            }
+            if (!section.equals("categories") && ofBrokenImage(e)) {
+                return; // one root cause, one error: counted on the image's dead letter
+            }
+            dead(ex, e, section.equals("categories") ? null : e);
+            if (!section.equals("categories")) {
                 reject(e, ex);
             }
         } catch (IOException ex) {
@@ -172,12 +183,52 @@ final class Intake implements Closeable {
     /** The file is malformed or truncated here: what was read is kept, the rest is this dead letter. */
     void truncated(CocoFormatException e) {
         truncated = true;
-        dead(e.getMessage(), e.location(), null);
+        dead(e, null, null);
+    }
+
+    /** An image record that cannot be read: one dead letter, on which its annotations are counted. */
+    private void brokenImage(JsonNode e, CocoFormatException ex) {
+        JsonNode id = e == null ? null : e.get("id");
+        boolean known = id != null && id.isIntegralNumber() && id.canConvertToLong() && images.ordinalOf(id.asLong()) < 0;
+        dead(ex, e, null);
+        if (known) {
+            brokenImages.put(id.asLong(), new int[] {deadLetters.size() - 1, 0});
+        }
+    }
+
+    /** Whether an annotation is of an image whose record was dead-lettered (then counted on it). */
+    private boolean ofBrokenImage(JsonNode e) {
+        JsonNode imageId = e == null ? null : e.get("image_id");
+        if (imageId == null || !imageId.isIntegralNumber() || !imageId.canConvertToLong()) {
+            return false;
+        }
+        int[] broken = brokenImages.get(imageId.asLong());
+        if (broken == null || images.ordinalOf(imageId.asLong()) >= 0) {
+            return false;
+        }
+        broken[1]++;
+        return true;
+    }
+
+    /** Each broken image's dead letter says how many annotations were left out with it. */
+    private void countOnBrokenImages() throws IOException {
+        for (Map.Entry<Long, int[]> b : brokenImages.entrySet()) {
+            int[] at = b.getValue();
+            if (at[1] == 0) {
+                continue;
+            }
+            DeadLetter d = new RecordDecoder().decode(DeadLetter.class, spill.read(deadLetters.get(at[0])));
+            d.setReason(d.getReason() + "; its " + at[1] + " annotation" + (at[1] == 1 ? " was" : "s were")
+                    + " left out with it");
+            deadLetters.set(at[0], spill.append(avro.encode(d)));
+        }
     }
 
     /** Pass 1 is over: the id set goes, pass 2 needs the heap more. */
     void readDone() throws IOException {
         ids = null;
+        spill.flush();
+        countOnBrokenImages();
         spill.flush();
         items.flush();
     }
@@ -262,21 +313,34 @@ final class Intake implements Closeable {
         itemCount++;
     }
 
-    private void dead(String reason, Location at, JsonNode raw) {
+    /**
+     * A dead letter for {@code ex}, with the raw element and, when they can be read from it, its
+     * image and annotation ids ({@code annotation} is the element when it is an annotation).
+     */
+    private void dead(CocoFormatException ex, JsonNode raw, JsonNode annotation) {
         if (firstError == null) {
-            firstError = reason;
+            firstError = ex.getMessage();
         }
-        DeadLetter d = DeadLetter.newBuilder().setReason(reason).setStage("ingest").setSourceFile(sourceFile)
+        Location at = ex.location();
+        JsonNode image = raw == null ? null : annotation != null ? raw.get("image_id") : raw.get("id");
+        JsonNode id = annotation == null ? null : annotation.get("id");
+        DeadLetter d = DeadLetter.newBuilder().setReason(ex.reason()).setStage("ingest").setSourceFile(sourceFile)
                 .setJsonPath(at == null ? null : at.jsonPath())
                 .setLine(at == null || at.line() < 0 ? null : (int) at.line())
                 .setColumn(at == null || at.column() < 0 ? null : (int) at.column())
                 .setRaw(raw == null ? null : raw.toString())
+                .setImageId(longOrNull(image)).setAnnotationId(longOrNull(id))
                 .setOccurredAt(Instant.now()).build();
         try {
             deadLetters.add(spill.append(avro.encode(d)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A JSON integer within 64 bits, else null. */
+    private static Long longOrNull(JsonNode n) {
+        return n != null && n.isIntegralNumber() && n.canConvertToLong() ? n.asLong() : null;
     }
 
     @Override

@@ -157,6 +157,7 @@ public final class EventValidator {
                     .setActual("dead-lettered at " + where)
                     .setMessage("annotation " + (r.getId() == null ? "at " + where : r.getId())
                             + " was left out of the image: " + r.getReason())
+                    .setJsonPath(r.getJsonPath()).setLine(r.getLine()).setColumn(r.getColumn())
                     .setKind(kind.id()).setDetectedAt(Instant.now()).build());
         }
         return out;

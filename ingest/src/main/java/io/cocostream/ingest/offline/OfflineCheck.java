@@ -2,11 +2,13 @@ package io.cocostream.ingest.offline;
 
 import io.cocostream.ingest.DecodingSink;
 import io.cocostream.ingest.Ingest;
+import io.cocostream.ingest.KindDetector;
 import io.cocostream.ingest.RecordDecoder;
 import io.cocostream.rules.EventValidator;
 import io.cocostream.rules.KeypointRules;
 import io.cocostream.rules.RuleIds;
 import io.cocostream.rules.Tolerances;
+import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
@@ -44,13 +46,15 @@ public final class OfflineCheck extends DecodingSink {
     private final Deque<Future<List<ValidationAlert>>> inFlight = new ArrayDeque<>();
     private final Consumer<ValidationAlert> alerts;
     private final String sourceFile;
+    private final String kind;
     private final Map<Integer, Category> categories = new ConcurrentHashMap<>();
     /** Every core validates; the reading thread decodes and keeps order. */
     private static final int THREADS = Runtime.getRuntime().availableProcessors();
     private static final int MAX_IN_FLIGHT = 256;
     private long errors;
 
-    private OfflineCheck(Tolerances tol, String sourceFile, Consumer<ValidationAlert> alerts) {
+    private OfflineCheck(Tolerances tol, String sourceFile, Kind kind, Consumer<ValidationAlert> alerts) {
+        this.kind = kind.id();
         this.validator = ThreadLocal.withInitial(() -> new EventValidator(tol));
         this.workers = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "cocostream-check");
@@ -63,11 +67,12 @@ public final class OfflineCheck extends DecodingSink {
 
     /** Checks a file, handing every alert to {@code alerts}; returns the number of error alerts. */
     public static long run(Path file, Path pngDir, Tolerances tol, Consumer<ValidationAlert> alerts) throws IOException {
-        OfflineCheck[] check = new OfflineCheck[1];
-        Ingest.run(Ingest.Options.of(file).withPngDir(pngDir).withProducer("check"),
-                batch -> check[0] = new OfflineCheck(tol, file.getFileName().toString(), alerts),
+        Kind kind = KindDetector.detect(file);
+        OfflineCheck check = new OfflineCheck(tol, file.getFileName().toString(), kind, alerts);
+        // One delivery, one batch: ingest hands every batch id the same sink, and closes it at the end.
+        Ingest.run(Ingest.Options.of(file).withKind(kind).withPngDir(pngDir).withProducer("check"), batch -> check,
                 new Ingest.Progress() { });
-        return check[0].errors;
+        return check.errors;
     }
 
     private void emit(ValidationAlert a) {
@@ -84,8 +89,10 @@ public final class OfflineCheck extends DecodingSink {
             categories.put(c.getId(), c);
             KeypointRules.checkCategory(c).forEach(this::emit);
         } else if (value instanceof DeadLetter d) {
+            // Where it is and what it is of are fields of their own; the raw JSON stays in the dead letter.
             emit(ValidationAlert.newBuilder().setRule(RuleIds.FORMAT).setSeverity(Severity.ERROR)
-                    .setMessage(d.getReason()).setActual(d.getRaw()).setKind("")
+                    .setImageId(d.getImageId()).setAnnotationId(d.getAnnotationId()).setMessage(d.getReason())
+                    .setJsonPath(d.getJsonPath()).setLine(d.getLine()).setColumn(d.getColumn()).setKind(kind)
                     .setDetectedAt(Instant.now()).build());
         } else if (!(value instanceof BatchManifest)) {
             submit(value);

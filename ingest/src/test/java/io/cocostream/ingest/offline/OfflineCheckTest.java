@@ -216,6 +216,54 @@ class OfflineCheckTest {
     }
 
     @Test
+    void aFormatProblemNamesItsImageAnnotationAndPlaceAsFields(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("typo.json");
+        Files.writeString(f, "{\"images\": [{\"id\": 7, \"width\": 10, \"height\": 10}],\n\"annotations\": [\n"
+                + "{\"id\": 70, \"image_id\": 7, \"category_id\": \"one\", \"area\": 21, \"bbox\": [1, 1, 7, 6],"
+                + " \"segmentation\": [[1, 1, 8, 1, 4, 7]]}], \"categories\": [{\"id\": 1, \"name\": \"x\"}]}");
+        List<ValidationAlert> alerts = check(f);
+        assertEquals(1, alerts.size(), alerts.toString());
+        ValidationAlert a = alerts.get(0);
+        assertEquals("format", a.getRule());
+        assertEquals(7L, a.getImageId(), "read from the raw JSON though another field of it is broken");
+        assertEquals(70L, a.getAnnotationId());
+        assertEquals("$.annotations[0].category_id", a.getJsonPath());
+        assertEquals(3, a.getLine());
+        assertEquals("instances", a.getKind());
+        assertTrue(a.getMessage().startsWith("expected an integer"), "what is wrong, not where: " + a.getMessage());
+        assertEquals(null, a.getActual(), "the raw JSON stays in the dead letter");
+    }
+
+    @Test
+    void aBrokenImageRecordIsOneErrorNotOnePerAnnotation(@TempDir Path dir) throws IOException {
+        StringBuilder anns = new StringBuilder();
+        for (int i = 1; i <= 25; i++) {
+            anns.append(i == 1 ? "" : ",\n").append("{\"id\": ").append(i).append(", \"image_id\": 3, \"category_id\": 1,"
+                    + " \"area\": 21, \"bbox\": [1, 1, 7, 6], \"segmentation\": [[1, 1, 8, 1, 4, 7]]}");
+        }
+        Path f = dir.resolve("image-typo.json");
+        Files.writeString(f, "{\"images\": [{\"id\": 1, \"width\": 10, \"height\": 10}, {\"id\": 2, \"width\": 10,"
+                + " \"height\": 10},\n {\"id\": 3, \"width\": 10, \"height\": \"ten\"}],\n\"annotations\": [" + anns
+                + "], \"categories\": [{\"id\": 1, \"name\": \"x\"}]}");
+        List<ValidationAlert> alerts = check(f);
+        assertEquals(1, alerts.size(), "one root cause, one error: " + alerts);
+        ValidationAlert a = alerts.get(0);
+        assertEquals(3L, a.getImageId());
+        assertEquals("$.images[2].height", a.getJsonPath());
+        assertTrue(a.getMessage().contains("its 25 annotations were left out with it"), a.getMessage());
+    }
+
+    @Test
+    void aMalformedFileSaysWhatWasExpectedWithoutTheParsersInternals(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("m.json"), "{\"images\": [{\"id\": 1 \"width\": 10}]}");
+        ValidationAlert a = check(f).get(0);
+        assertTrue(a.getMessage().contains("was expecting comma"), a.getMessage());
+        assertTrue(!a.getMessage().contains("Source") && !a.getMessage().contains("REDACTED"), a.getMessage());
+        assertEquals(1, a.getLine());
+        assertTrue(a.getColumn() > 20, String.valueOf(a.getColumn()));
+    }
+
+    @Test
     void anImageWithTooFewCaptionsIsCaught(@TempDir Path dir) throws IOException {
         ObjectNode root = (ObjectNode) SharedData.readJson("captions/captions_val2017_mini.json");
         ArrayNode anns = (ArrayNode) root.get("annotations");
