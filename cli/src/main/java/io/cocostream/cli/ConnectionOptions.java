@@ -1,5 +1,6 @@
 package io.cocostream.cli;
 
+import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.serde.SerdeConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,6 +145,13 @@ public final class ConnectionOptions {
         c.putAll(kafka);
         c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         c.put(SerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl());
+        return c;
+    }
+
+    /** {@link #clientConfig()}, once every cocostream topic exists (created with these partitions and replicas if not). */
+    public Map<String, Object> clientConfigWithTopics() {
+        Map<String, Object> c = clientConfig();
+        TopicAdmin.ensure(c, partitions(), replicationFactor());
         return c;
     }
 }

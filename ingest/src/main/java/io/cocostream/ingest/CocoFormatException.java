@@ -7,9 +7,7 @@ public class CocoFormatException extends RuntimeException {
     private final String reason;
 
     public CocoFormatException(Location location, String message) {
-        super(location + ": " + message);
-        this.location = location;
-        this.reason = message;
+        this(location, message, null);
     }
 
     public CocoFormatException(Location location, String message, Throwable cause) {

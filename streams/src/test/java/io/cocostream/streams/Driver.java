@@ -10,6 +10,9 @@ import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +23,7 @@ import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -34,6 +38,7 @@ final class Driver implements AutoCloseable {
     final EmbeddedSchemaRegistry registry;
     final Map<String, Object> serde;
     final TopologyTestDriver driver;
+    private final Path stateDir;
     private final AvroSerde<SpecificRecord> any;
     private final Map<String, TestInputTopic<Object, SpecificRecord>> inputs = new HashMap<>();
     private final Map<String, TestOutputTopic<Long, SpecificRecord>> outputs = new HashMap<>();
@@ -53,6 +58,9 @@ final class Driver implements AutoCloseable {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        // A state directory of its own: drivers of two builds on one machine must not share RocksDB's locks.
+        stateDir = Files.createTempDirectory("topology-test-");
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // The stores as the app configures them: one bounded, shared RocksDB cache.
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         driver = new TopologyTestDriver(CocoTopology.build(serde, Tolerances.DEFAULT), p);
@@ -92,6 +100,16 @@ final class Driver implements AutoCloseable {
         return m;
     }
 
+    /** The alerts so far, {@code n} of them, the first of which is {@code rule}'s of that image and annotation. */
+    ValidationAlert firstOf(int n, String rule, long imageId, Long annotationId) {
+        List<ValidationAlert> alerts = alerts();
+        org.junit.jupiter.api.Assertions.assertEquals(n, alerts.size(), alerts.toString());
+        ValidationAlert a = alerts.get(0);
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(rule, imageId, annotationId),
+                java.util.Arrays.asList(a.getRule(), a.getImageId(), a.getAnnotationId()), a.toString());
+        return a;
+    }
+
     List<ValidationAlert> alerts() {
         return read(Topics.ALERTS).stream().map(kv -> (ValidationAlert) kv.value).toList();
     }
@@ -100,5 +118,10 @@ final class Driver implements AutoCloseable {
     public void close() {
         driver.close();
         registry.close();
+        try {
+            Utils.delete(stateDir.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -61,11 +61,9 @@ class InvalidTopologyTest {
                 RejectedAnnotation.newBuilder().setJsonPath("$.annotations[4].id").setReason("missing required field").build()));
         d.pipe(Topics.INSTANCES, 5L, e);
         List<ValidationAlert> alerts = d.alerts();
-        assertEquals(2, alerts.size(), alerts.toString());
         ValidationAlert a = alerts.get(0);
-        assertEquals("format", a.getRule());
-        assertEquals(5L, a.getImageId());
-        assertEquals(8L, a.getAnnotationId());
+        assertEquals(List.of("format", 5L, 8L, 2), List.of(a.getRule(), a.getImageId(), a.getAnnotationId(), alerts.size()),
+                alerts.toString());
         assertTrue(a.getMessage().contains("expected 4 numbers"), a.getMessage());
         assertTrue(a.getActual().contains("$.annotations[3].bbox (line 12, column 4)"), a.getActual());
         assertEquals("b1", a.getBatchId());

@@ -193,9 +193,8 @@ class OfflineCheckTest {
 
     @Test
     void anImageTooLargeForAMaskIsReportedAndTheCheckGoesOn(@TempDir Path dir) throws IOException {
-        Path f = dir.resolve("huge.json");
         String poly = "\"segmentation\": [[1, 1, 8, 1, 4, 7]], \"bbox\": [1, 1, 7, 6]";
-        Files.writeString(f, "{\"images\": [{\"id\": 1, \"width\": 50000, \"height\": 50000},"
+        Path f = Files.writeString(dir.resolve("huge.json"), "{\"images\": [{\"id\": 1, \"width\": 50000, \"height\": 50000},"
                 + " {\"id\": 2, \"width\": 10, \"height\": 10}],\n\"annotations\": ["
                 + "{\"id\": 1, \"image_id\": 1, \"category_id\": 1, \"area\": 21, " + poly + "},\n"
                 + "{\"id\": 2, \"image_id\": 2, \"category_id\": 1, \"area\": 99, " + poly + "}],"
@@ -217,8 +216,7 @@ class OfflineCheckTest {
 
     @Test
     void aFormatProblemNamesItsImageAnnotationAndPlaceAsFields(@TempDir Path dir) throws IOException {
-        Path f = dir.resolve("typo.json");
-        Files.writeString(f, "{\"images\": [{\"id\": 7, \"width\": 10, \"height\": 10}],\n\"annotations\": [\n"
+        Path f = Files.writeString(dir.resolve("typo.json"), "{\"images\": [{\"id\": 7, \"width\": 10, \"height\": 10}],\n\"annotations\": [\n"
                 + "{\"id\": 70, \"image_id\": 7, \"category_id\": \"one\", \"area\": 21, \"bbox\": [1, 1, 7, 6],"
                 + " \"segmentation\": [[1, 1, 8, 1, 4, 7]]}], \"categories\": [{\"id\": 1, \"name\": \"x\"}]}");
         List<ValidationAlert> alerts = check(f);
@@ -241,8 +239,7 @@ class OfflineCheckTest {
             anns.append(i == 1 ? "" : ",\n").append("{\"id\": ").append(i).append(", \"image_id\": 3, \"category_id\": 1,"
                     + " \"area\": 21, \"bbox\": [1, 1, 7, 6], \"segmentation\": [[1, 1, 8, 1, 4, 7]]}");
         }
-        Path f = dir.resolve("image-typo.json");
-        Files.writeString(f, "{\"images\": [{\"id\": 1, \"width\": 10, \"height\": 10}, {\"id\": 2, \"width\": 10,"
+        Path f = Files.writeString(dir.resolve("image-typo.json"), "{\"images\": [{\"id\": 1, \"width\": 10, \"height\": 10}, {\"id\": 2, \"width\": 10,"
                 + " \"height\": 10},\n {\"id\": 3, \"width\": 10, \"height\": \"ten\"}],\n\"annotations\": [" + anns
                 + "], \"categories\": [{\"id\": 1, \"name\": \"x\"}]}");
         List<ValidationAlert> alerts = check(f);
