@@ -26,12 +26,15 @@ enum AlertFormat {
                 n.put("annotation_id", a.getAnnotationId());
             }
             n.put("kind", a.getKind()).put("message", a.getMessage()).put("expected", a.getExpected())
-                    .put("actual", a.getActual()).put("source_file", a.getSourceFile()).put("batch_id", a.getBatchId())
+                    .put("actual", a.getActual()).put("source_file", a.getSourceFile()).put("json_path", a.getJsonPath())
+                    .put("line", a.getLine()).put("column", a.getColumn()).put("batch_id", a.getBatchId())
                     .put("detected_at", a.getDetectedAt().toString());
             return n.toString();
         }
-        return String.format("%-7s %-24s image %-8s annotation %-10s %s (expected %s, actual %s) [%s, batch %s]",
+        String place = a.getJsonPath() == null ? "" : " at " + a.getJsonPath()
+                + (a.getLine() == null ? "" : " (line " + a.getLine() + ", column " + a.getColumn() + ")");
+        return String.format("%-7s %-24s image %-8s annotation %-10s %s (expected %s, actual %s) [%s%s, batch %s]",
                 a.getSeverity(), a.getRule(), a.getImageId(), a.getAnnotationId(), a.getMessage(), a.getExpected(),
-                a.getActual(), a.getSourceFile(), a.getBatchId());
+                a.getActual(), a.getSourceFile(), place, a.getBatchId());
     }
 }

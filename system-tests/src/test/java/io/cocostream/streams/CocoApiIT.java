@@ -201,6 +201,8 @@ class CocoApiIT {
                 break;
             }
             assertTrue(unavailable > 0, "the restarted instance was asked before it was RUNNING");
+            System.out.printf("restarted instance: %d answers of 503 with Retry-After, then the whole answer%n",
+                    unavailable);
         } finally {
             again.close();
         }
