@@ -190,6 +190,7 @@ final class BatchWriter {
             firstError = reason;
         }
         return DeadLetter.newBuilder().setReason(reason).setStage("ingest").setSourceFile(in.sourceFile)
+                .setImageId(in.images.id(img)).setKind(kind.id())
                 .setBatchId(batchId).setJsonPath(in.images.spillIndex(img) < 0 ? null : "$.images[" + img + "]")
                 .setOccurredAt(Instant.now()).build();
     }

@@ -110,10 +110,8 @@ final class Intake implements Closeable {
             if (!section.equals("categories") && ofBrokenImage(e)) {
                 return; // one root cause, one error: counted on the image's dead letter
             }
-            dead(ex, e, section.equals("categories") ? null : e);
-            if (!section.equals("categories")) {
-                reject(e, ex);
-            }
+            boolean named = !section.equals("categories") && reject(e, ex);
+            dead(ex, e, section.equals("categories") ? null : e, named);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -121,14 +119,15 @@ final class Intake implements Closeable {
 
     /**
      * Notes a dead-lettered annotation on its image's event, when its image can be read and is one
-     * of the file's: the image's views are then marked INVALID and an alert names it.
+     * of the file's: the image's views are then marked INVALID and an alert names it. Returns
+     * whether it did.
      */
-    private void reject(JsonNode e, CocoFormatException ex) {
+    private boolean reject(JsonNode e, CocoFormatException ex) {
         JsonNode imageId = e == null ? null : e.get("image_id");
         int ordinal = imageId != null && imageId.isIntegralNumber() && imageId.canConvertToLong()
                 ? images.ordinalOf(imageId.asLong()) : -1;
         if (ordinal < 0) {
-            return; // no image of this file to mark: the dead letter says it all
+            return false; // no image of this file to mark: the dead letter says it all
         }
         JsonNode id = e.get("id");
         Location at = ex.location();
@@ -146,6 +145,7 @@ final class Intake implements Closeable {
         } catch (IOException io) {
             throw new UncheckedIOException(io);
         }
+        return true;
     }
 
     /**
@@ -183,14 +183,14 @@ final class Intake implements Closeable {
     /** The file is malformed or truncated here: what was read is kept, the rest is this dead letter. */
     void truncated(CocoFormatException e) {
         truncated = true;
-        dead(e, null, null);
+        dead(e, null, null, false);
     }
 
     /** An image record that cannot be read: one dead letter, on which its annotations are counted. */
     private void brokenImage(JsonNode e, CocoFormatException ex) {
         JsonNode id = e == null ? null : e.get("id");
         boolean known = id != null && id.isIntegralNumber() && id.canConvertToLong() && images.ordinalOf(id.asLong()) < 0;
-        dead(ex, e, null);
+        dead(ex, e, null, false);
         if (known) {
             brokenImages.put(id.asLong(), new int[] {deadLetters.size() - 1, 0});
         }
@@ -317,7 +317,7 @@ final class Intake implements Closeable {
      * A dead letter for {@code ex}, with the raw element and, when they can be read from it, its
      * image and annotation ids ({@code annotation} is the element when it is an annotation).
      */
-    private void dead(CocoFormatException ex, JsonNode raw, JsonNode annotation) {
+    private void dead(CocoFormatException ex, JsonNode raw, JsonNode annotation, boolean namedOnEvent) {
         if (firstError == null) {
             firstError = ex.getMessage();
         }
@@ -329,7 +329,8 @@ final class Intake implements Closeable {
                 .setLine(at == null || at.line() < 0 ? null : (int) at.line())
                 .setColumn(at == null || at.column() < 0 ? null : (int) at.column())
                 .setRaw(raw == null ? null : raw.toString())
-                .setImageId(longOrNull(image)).setAnnotationId(longOrNull(id))
+                .setImageId(longOrNull(image)).setAnnotationId(longOrNull(id)).setKind(kind.id())
+                .setNamedOnEvent(namedOnEvent)
                 .setOccurredAt(Instant.now()).build();
         try {
             deadLetters.add(spill.append(avro.encode(d)));

@@ -170,6 +170,10 @@ public class FailuresTest {
         assertTrue(one.getRejected().get(1).getJsonPath().startsWith("$.annotations[2]"));
         InstancesEvent two = (InstancesEvent) log.on(Topics.INSTANCES).get(1).value();
         assertEquals(List.of(), two.getRejected(), "image 2's annotation was fine; image 9 is not in the file");
+        // Which dead letters an event names (the topology alerts the others from the dead letter itself).
+        assertEquals(List.of(true, true, false), log.on(Topics.DEAD_LETTERS).stream()
+                .map(s -> ((DeadLetter) s.value()).getNamedOnEvent()).toList());
+        assertEquals(9L, ((DeadLetter) log.on(Topics.DEAD_LETTERS).get(2).value()).getImageId());
     }
 
     @Test

@@ -4,11 +4,13 @@ import static org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore;
 import static org.apache.kafka.streams.state.Stores.keyValueStoreBuilder;
 import static org.apache.kafka.streams.state.Stores.persistentKeyValueStore;
 
+import io.cocostream.rules.FormatAlerts;
 import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.AnnotationRef;
 import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.ImageView;
 import io.cocostream.schemas.avro.PanopticView;
 import io.cocostream.schemas.avro.Retraction;
@@ -38,7 +40,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * {@code coco.alerts.v1}), then the views ({@link Views}): instances, panoptic and the per-image
  * join, kept in queryable stores and published to their compacted topics; retractions from
  * {@code coco.retractions.v1}; annotation ids checked across images after a repartition by id
- * ({@link AnnotationIds}). Categories come from {@code coco.categories.v1} in a global store.
+ * ({@link AnnotationIds}); ingest's dead letters that no event names, as {@code format} alerts.
+ * Categories come from {@code coco.categories.v1} in a global store.
  * Every source, processor, store, repartition topic and sink is named; the names are in
  * {@link Stores}.
  */
@@ -114,6 +117,16 @@ public final class CocoTopology {
                 }, Named.as("key-by-annotation-id"))
                 .repartition(Repartitioned.with(Serdes.String(), refSerde).withName(Stores.ANNOTATION_IDS_REPARTITION))
                 .process(AnnotationIds::new, Named.as("check-annotation-ids"), Stores.ANNOTATION_IDS));
+
+        // What ingest dead-lettered with no image event to name it (a malformed file, an unknown or
+        // broken image, an image too large): each one format alert. The topology's own dead letters
+        // (stage: a processor) are the platform team's, not QA's, and would loop back here.
+        AvroSerde<DeadLetter> deadSerde = new AvroSerde<>(DeadLetter.class, client, serdeConfig);
+        alerts.add(b.stream(Topics.DEAD_LETTERS, Consumed.with(Serdes.Long(), deadSerde).withName("dead-letters-source"))
+                .filter((k, d) -> d != null && FormatAlerts.INGEST_STAGE.equals(d.getStage()) && !d.getNamedOnEvent(),
+                        Named.as("unnamed-ingest-dead-letters"))
+                .map((k, d) -> KeyValue.pair(d.getImageId(), (Out) new Out.Alert(FormatAlerts.of(d))),
+                        Named.as("dead-letter-alerts")));
 
         KStream<Long, Out> all = alerts.get(0);
         for (int i = 1; i < alerts.size(); i++) {

@@ -45,8 +45,9 @@ final class Driver implements AutoCloseable {
     /** Every category piped in, by topic key. */
     final Map<String, Category> categories = new LinkedHashMap<>();
 
-    /** The topics the topology reads; ingest's other records (manifests, dead letters) stop here. */
-    private static final java.util.Set<String> READ = new java.util.HashSet<>(List.of(Topics.CATEGORIES, Topics.RETRACTIONS));
+    /** The topics the topology reads; ingest's other records (its manifests) stop here. */
+    private static final java.util.Set<String> READ = new java.util.HashSet<>(List.of(Topics.CATEGORIES, Topics.RETRACTIONS,
+            Topics.DEAD_LETTERS));
 
     static {
         CocoTopology.VALIDATED.forEach(k -> READ.add(k.topic()));
@@ -105,7 +106,7 @@ final class Driver implements AutoCloseable {
         List<ValidationAlert> alerts = alerts();
         org.junit.jupiter.api.Assertions.assertEquals(n, alerts.size(), alerts.toString());
         ValidationAlert a = alerts.get(0);
-        org.junit.jupiter.api.Assertions.assertEquals(List.of(rule, imageId, annotationId),
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Arrays.asList(rule, imageId, annotationId),
                 java.util.Arrays.asList(a.getRule(), a.getImageId(), a.getAnnotationId()), a.toString());
         return a;
     }

@@ -8,6 +8,7 @@ import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.Caption;
 import io.cocostream.schemas.avro.CaptionsEvent;
+import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.ImageView;
 import io.cocostream.schemas.avro.InstanceView;
 import io.cocostream.schemas.avro.InstancesEvent;
@@ -20,7 +21,9 @@ import io.cocostream.streams.clients.Exporter;
 import io.cocostream.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -101,6 +104,26 @@ class InvalidTopologyTest {
         views.put(5L, v);
         assertEquals(List.of(7L), exported(Kind.PERSON_KEYPOINTS, views, dir.resolve("kp.json")), "9 left out");
         assertEquals(List.of(100L, 101L, 103L, 104L), exported(Kind.CAPTIONS, views, dir.resolve("caps.json")));
+    }
+
+    @Test
+    void ingestsDeadLettersThatNoEventNamesAreAlertsTheOthersAreNot() {
+        // An image record that cannot be read: no event of it will ever name it.
+        DeadLetter unnamed = DeadLetter.newBuilder().setStage("ingest").setSourceFile("vendor.json").setBatchId("b1")
+                .setKind("instances").setOccurredAt(Instant.EPOCH).setImageId(3L).setJsonPath("$.images[2].height")
+                .setLine(4).setColumn(30).setRaw("{\"id\": 3}")
+                .setReason("expected an integer, found \"ten\"; its 25 annotations were left out with it").build();
+        // An annotation its image's event names (rejected): that event's validation alerts it.
+        DeadLetter named = DeadLetter.newBuilder(unnamed).setNamedOnEvent(true).setAnnotationId(30L).build();
+        // The topology's own: the platform team's, not QA's.
+        DeadLetter topologys = DeadLetter.newBuilder(unnamed).setStage("validate-instances").build();
+        for (DeadLetter x : List.of(unnamed, named, topologys)) {
+            d.pipe(Topics.DEAD_LETTERS, null, x);
+        }
+        ValidationAlert a = d.firstOf(1, "format", 3, null);
+        assertEquals(List.of("$.images[2].height", 4, "vendor.json", "b1", "instances"),
+                Arrays.asList(a.getJsonPath(), a.getLine(), a.getSourceFile(), a.getBatchId(), a.getKind()));
+        assertTrue(a.getMessage().contains("25 annotations"), a.getMessage());
     }
 
     @Test

@@ -5,8 +5,8 @@ import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KindDetector;
 import io.cocostream.ingest.RecordDecoder;
 import io.cocostream.rules.EventValidator;
+import io.cocostream.rules.FormatAlerts;
 import io.cocostream.rules.KeypointRules;
-import io.cocostream.rules.RuleIds;
 import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.BatchManifest;
@@ -46,15 +46,13 @@ public final class OfflineCheck extends DecodingSink {
     private final Deque<Future<List<ValidationAlert>>> inFlight = new ArrayDeque<>();
     private final Consumer<ValidationAlert> alerts;
     private final String sourceFile;
-    private final String kind;
     private final Map<Integer, Category> categories = new ConcurrentHashMap<>();
     /** Every core validates; the reading thread decodes and keeps order. */
     private static final int THREADS = Runtime.getRuntime().availableProcessors();
     private static final int MAX_IN_FLIGHT = 256;
     private long errors;
 
-    private OfflineCheck(Tolerances tol, String sourceFile, Kind kind, Consumer<ValidationAlert> alerts) {
-        this.kind = kind.id();
+    private OfflineCheck(Tolerances tol, String sourceFile, Consumer<ValidationAlert> alerts) {
         this.validator = ThreadLocal.withInitial(() -> new EventValidator(tol));
         this.workers = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "cocostream-check");
@@ -68,7 +66,7 @@ public final class OfflineCheck extends DecodingSink {
     /** Checks a file, handing every alert to {@code alerts}; returns the number of error alerts. */
     public static long run(Path file, Path pngDir, Tolerances tol, Consumer<ValidationAlert> alerts) throws IOException {
         Kind kind = KindDetector.detect(file);
-        OfflineCheck check = new OfflineCheck(tol, file.getFileName().toString(), kind, alerts);
+        OfflineCheck check = new OfflineCheck(tol, file.getFileName().toString(), alerts);
         // One delivery, one batch: ingest hands every batch id the same sink, and closes it at the end.
         Ingest.run(Ingest.Options.of(file).withKind(kind).withPngDir(pngDir).withProducer("check"), batch -> check,
                 new Ingest.Progress() { });
@@ -89,11 +87,8 @@ public final class OfflineCheck extends DecodingSink {
             categories.put(c.getId(), c);
             KeypointRules.checkCategory(c).forEach(this::emit);
         } else if (value instanceof DeadLetter d) {
-            // Where it is and what it is of are fields of their own; the raw JSON stays in the dead letter.
-            emit(ValidationAlert.newBuilder().setRule(RuleIds.FORMAT).setSeverity(Severity.ERROR)
-                    .setImageId(d.getImageId()).setAnnotationId(d.getAnnotationId()).setMessage(d.getReason())
-                    .setJsonPath(d.getJsonPath()).setLine(d.getLine()).setColumn(d.getColumn()).setKind(kind)
-                    .setDetectedAt(Instant.now()).build());
+            // Every dead letter: check reports rejected annotations from here, not from their events.
+            emit(FormatAlerts.of(d));
         } else if (!(value instanceof BatchManifest)) {
             submit(value);
         }
