@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.embedded.EmbeddedCluster;
+import io.cocostream.embedded.KafkaStack;
 import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KafkaSink;
 import io.cocostream.ingest.offline.OfflineCheck;
@@ -55,7 +56,7 @@ class FaultsIT {
             "--partitions", "3", "--replication-factor", "3"};
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
+    static void await(String what, Duration timeout, BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!done.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "not within " + timeout + ": " + what);
@@ -64,7 +65,7 @@ class FaultsIT {
     }
 
     /** Every image of the file exactly once on its topic, and one COMPLETE manifest that says so. */
-    private static void exactlyOnce(EmbeddedCluster c, int images) {
+    static void exactlyOnce(KafkaStack c, int images) {
         Map<Object, Integer> perImage = new HashMap<>();
         for (Committed.Entry e : Committed.read(c, Topics.INSTANCES, true)) {
             perImage.merge(e.key(), 1, Integer::sum);

@@ -1,5 +1,6 @@
 package io.cocostream.ingest;
 
+import io.cocostream.rules.FormatAlerts;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchManifest;
@@ -83,12 +84,7 @@ final class BatchWriter {
                 sink.send(Topics.CATEGORIES, kind.key(c.getId()), c);
             }
             count(Topics.CATEGORIES, in.categories.size());
-            for (int d : in.deadLetters) {
-                DeadLetter dl = decoder.decode(DeadLetter.class, in.spill.read(d));
-                dl.setBatchId(batchId);
-                sink.send(Topics.DEAD_LETTERS, null, dl);
-            }
-            count(Topics.DEAD_LETTERS, in.deadLetters.size());
+            sendDeadLetters(sink, batchId);
         }
         ImageIndex images = in.images;
         long[] order = in.annotationOrder();
@@ -106,10 +102,6 @@ final class BatchWriter {
             while (nextRejected < rejected.length && (int) (rejected[nextRejected] >>> 32) == img) {
                 nextRejected++;
             }
-            List<byte[]> rejectedHere = new ArrayList<>();
-            for (int k = fromRejected; k < nextRejected; k++) {
-                rejectedHere.add(in.spill.read((int) rejected[k]));
-            }
             String tooLarge = tooLarge(img, order, from, next, maxBytes);
             if (tooLarge != null) {
                 oversized++;
@@ -120,6 +112,10 @@ final class BatchWriter {
             }
             if (img < resumeAfter || tooLarge != null) {
                 continue;
+            }
+            List<byte[]> rejectedHere = fromRejected == nextRejected ? List.of() : new ArrayList<>();
+            for (int k = fromRejected; k < nextRejected; k++) {
+                rejectedHere.add(in.spill.read((int) rejected[k]));
             }
             if (kind == Kind.PANOPTIC) {
                 sink.send(kind.topic(), images.id(img), panopticEvent(img, from == next ? -1 : (int) order[from], prov,
@@ -146,12 +142,7 @@ final class BatchWriter {
     /** A file that broke off: its dead letters and a FAILED manifest, nothing else. */
     private Ingest.Result failed(EventSink sink, String batchId, String sha256, Instant started,
             Ingest.Progress progress) throws IOException {
-        for (int d : in.deadLetters) {
-            DeadLetter dl = decoder.decode(DeadLetter.class, in.spill.read(d));
-            dl.setBatchId(batchId);
-            sink.send(Topics.DEAD_LETTERS, null, dl);
-        }
-        count(Topics.DEAD_LETTERS, in.deadLetters.size());
+        sendDeadLetters(sink, batchId);
         count(Topics.BATCHES, 1);
         BatchManifest m = manifest(batchId, sha256, started, BatchStatus.FAILED, 0, sink);
         m.setAnnotations(0L);
@@ -159,6 +150,16 @@ final class BatchWriter {
         sink.commit(m);
         progress.publishing(0, 0);
         return new Ingest.Result(batchId, kind, BatchStatus.FAILED, 0, 0, 0, deadLetters(), false, 0, firstError);
+    }
+
+    /** Pass 1's dead letters, with the batch they belong to. */
+    private void sendDeadLetters(EventSink sink, String batchId) throws IOException {
+        for (int d : in.deadLetters) {
+            DeadLetter dl = decoder.decode(DeadLetter.class, in.spill.read(d));
+            dl.setBatchId(batchId);
+            sink.send(Topics.DEAD_LETTERS, null, dl);
+        }
+        count(Topics.DEAD_LETTERS, in.deadLetters.size());
     }
 
     /** Why image {@code img}'s event cannot be published (annotations order[from, to)), null when it can. */
@@ -189,7 +190,7 @@ final class BatchWriter {
         if (firstError == null) {
             firstError = reason;
         }
-        return DeadLetter.newBuilder().setReason(reason).setStage("ingest").setSourceFile(in.sourceFile)
+        return DeadLetter.newBuilder().setReason(reason).setStage(FormatAlerts.INGEST_STAGE).setSourceFile(in.sourceFile)
                 .setImageId(in.images.id(img)).setKind(kind.id())
                 .setBatchId(batchId).setJsonPath(in.images.spillIndex(img) < 0 ? null : "$.images[" + img + "]")
                 .setOccurredAt(Instant.now()).build();

@@ -2,6 +2,7 @@ package io.cocostream.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cocostream.mask.PanopticPng;
+import io.cocostream.rules.FormatAlerts;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
@@ -123,20 +124,15 @@ final class Intake implements Closeable {
      * whether it did.
      */
     private boolean reject(JsonNode e, CocoFormatException ex) {
-        JsonNode imageId = e == null ? null : e.get("image_id");
-        int ordinal = imageId != null && imageId.isIntegralNumber() && imageId.canConvertToLong()
-                ? images.ordinalOf(imageId.asLong()) : -1;
+        Long imageId = e == null ? null : longOrNull(e.get("image_id"));
+        int ordinal = imageId == null ? -1 : images.ordinalOf(imageId);
         if (ordinal < 0) {
             return false; // no image of this file to mark: the dead letter says it all
         }
-        JsonNode id = e.get("id");
         Location at = ex.location();
-        RejectedAnnotation r = RejectedAnnotation.newBuilder()
-                .setId(id != null && id.isIntegralNumber() && id.canConvertToLong() ? id.asLong() : null)
-                .setJsonPath(at == null ? "" : at.jsonPath())
-                .setLine(at == null || at.line() < 0 ? null : (int) at.line())
-                .setColumn(at == null || at.column() < 0 ? null : (int) at.column())
-                .setReason(ex.getMessage()).build();
+        RejectedAnnotation r = RejectedAnnotation.newBuilder().setId(longOrNull(e.get("id")))
+                .setJsonPath(at == null ? "" : at.jsonPath()).setLine(line(at)).setColumn(column(at))
+                .setReason(ex.reason()).build();
         try {
             if (rejectedCount == rejected.length) {
                 rejected = Arrays.copyOf(rejected, rejectedCount * 2);
@@ -188,22 +184,18 @@ final class Intake implements Closeable {
 
     /** An image record that cannot be read: one dead letter, on which its annotations are counted. */
     private void brokenImage(JsonNode e, CocoFormatException ex) {
-        JsonNode id = e == null ? null : e.get("id");
-        boolean known = id != null && id.isIntegralNumber() && id.canConvertToLong() && images.ordinalOf(id.asLong()) < 0;
+        Long id = e == null ? null : longOrNull(e.get("id"));
         dead(ex, e, null, false);
-        if (known) {
-            brokenImages.put(id.asLong(), new int[] {deadLetters.size() - 1, 0});
+        if (id != null && images.ordinalOf(id) < 0) {
+            brokenImages.put(id, new int[] {deadLetters.size() - 1, 0});
         }
     }
 
     /** Whether an annotation is of an image whose record was dead-lettered (then counted on it). */
     private boolean ofBrokenImage(JsonNode e) {
-        JsonNode imageId = e == null ? null : e.get("image_id");
-        if (imageId == null || !imageId.isIntegralNumber() || !imageId.canConvertToLong()) {
-            return false;
-        }
-        int[] broken = brokenImages.get(imageId.asLong());
-        if (broken == null || images.ordinalOf(imageId.asLong()) >= 0) {
+        Long imageId = e == null ? null : longOrNull(e.get("image_id"));
+        int[] broken = imageId == null ? null : brokenImages.get(imageId);
+        if (broken == null || images.ordinalOf(imageId) >= 0) {
             return false;
         }
         broken[1]++;
@@ -324,10 +316,8 @@ final class Intake implements Closeable {
         Location at = ex.location();
         JsonNode image = raw == null ? null : annotation != null ? raw.get("image_id") : raw.get("id");
         JsonNode id = annotation == null ? null : annotation.get("id");
-        DeadLetter d = DeadLetter.newBuilder().setReason(ex.reason()).setStage("ingest").setSourceFile(sourceFile)
-                .setJsonPath(at == null ? null : at.jsonPath())
-                .setLine(at == null || at.line() < 0 ? null : (int) at.line())
-                .setColumn(at == null || at.column() < 0 ? null : (int) at.column())
+        DeadLetter d = DeadLetter.newBuilder().setReason(ex.reason()).setStage(FormatAlerts.INGEST_STAGE).setSourceFile(sourceFile)
+                .setJsonPath(at == null ? null : at.jsonPath()).setLine(line(at)).setColumn(column(at))
                 .setRaw(raw == null ? null : raw.toString())
                 .setImageId(longOrNull(image)).setAnnotationId(longOrNull(id)).setKind(kind.id())
                 .setNamedOnEvent(namedOnEvent)
@@ -337,6 +327,14 @@ final class Intake implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static Integer line(Location at) {
+        return at == null || at.line() < 0 ? null : (int) at.line();
+    }
+
+    private static Integer column(Location at) {
+        return at == null || at.column() < 0 ? null : (int) at.column();
     }
 
     /** A JSON integer within 64 bits, else null. */

@@ -43,6 +43,7 @@ public final class WatchFolder {
     private final Path dir;
     private final long settleMillis;
     private final FileIngest ingest;
+    /** Per candidate: size, modification time, when first seen so, and 1 once it was found not to parse. */
     private final Map<Path, long[]> seen = new HashMap<>();
     /** Temporary names seen at the last poll: a candidate that replaces one was renamed into place. */
     private Set<String> staging = Set.of();
@@ -79,16 +80,18 @@ public final class WatchFolder {
                 long[] prev = seen.get(f);
                 boolean renamed = prev == null && wasStaged(f, stagedBefore);
                 if (!renamed && (prev == null || prev[0] != size || prev[1] != mtime)) {
-                    seen.put(f, new long[] {size, mtime, now});
+                    seen.put(f, new long[] {size, mtime, now, 0});
                     continue;
                 }
                 long stableFor = renamed ? 0 : Math.min(now - prev[2], now - mtime);
                 if (!renamed && stableFor < settleMillis) {
                     continue;
                 }
-                if (!CocoJsonReader.parsesToEnd(f) && stableFor < GIVE_UP_SETTLES * Math.max(settleMillis, 100)) {
+                // A file found unparseable is scanned again only once it changes (then it is a new entry).
+                boolean unparseable = prev != null && prev[3] == 1 || !CocoJsonReader.parsesToEnd(f);
+                if (unparseable && stableFor < GIVE_UP_SETTLES * Math.max(settleMillis, 100)) {
                     // Still being copied (or broken): looked at again at the next polls, not failed.
-                    seen.putIfAbsent(f, new long[] {size, mtime, now});
+                    seen.computeIfAbsent(f, k -> new long[] {size, mtime, now, 0})[3] = 1;
                     continue;
                 }
                 seen.remove(f);

@@ -68,13 +68,4 @@ public enum Kind {
         throw new IllegalArgumentException("no kind has events of " + type.getName());
     }
 
-    /** The kind whose events are on {@code topic}. */
-    public static Kind ofTopic(String topic) {
-        for (Kind k : values()) {
-            if (k.topic.equals(topic)) {
-                return k;
-            }
-        }
-        throw new IllegalArgumentException("no kind has topic " + topic);
-    }
 }
