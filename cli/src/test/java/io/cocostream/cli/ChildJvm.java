@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A cocostream command in a JVM of its own, on the test's classpath, its output in a file: what
- * the fault tests stop (SIGTERM) or kill (SIGKILL) as an operator or a crash would.
+ * the fault tests stop (SIGTERM) or kill (SIGKILL) as an operator or a crash would, or pause (SIGSTOP).
  */
 final class ChildJvm implements AutoCloseable {
     private final Process process;
@@ -60,6 +60,23 @@ final class ChildJvm implements AutoCloseable {
     /** SIGKILL, as a crash ends a process. */
     void kill() {
         process.destroyForcibly();
+    }
+
+    /** SIGSTOP: the process frozen where it is, so a test can pull the broker away mid-work deterministically. */
+    void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a paused process goes on. */
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " exited " + kill.exitValue());
+        }
     }
 
     /** Waits for the exit: its code, or -1 if it was still running after {@code timeout}. */

@@ -48,6 +48,18 @@ final class Committed {
         return out;
     }
 
+    /** The sum of {@code topic}'s last stable offsets: above 0 once a transaction ended there; reads no record. */
+    static long stableEnd(KafkaStack stack, String topic) {
+        Map<String, Object> c = new HashMap<>(stack.clientConfig());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
     /** How many committed records {@code topic} holds. */
     static long count(KafkaStack stack, String topic) {
         return read(stack, topic, false).size();
