@@ -165,11 +165,19 @@ public final class EventValidator {
 
     private void instances(List<ValidationAlert> out, List<ValidatedAnnotation> validated, boolean withMasks,
             Kind kind, Image image, List<InstanceAnnotation> anns, IntFunction<Category> categories) {
-        for (InstanceAnnotation a : anns) {
-            List<ValidationAlert> alerts = instances.check(kind, a, image, id -> categories.apply(id) != null);
+        Rle[] masks = new Rle[anns.size()];
+        List<List<ValidationAlert>> each = new ArrayList<>(anns.size());
+        for (int i = 0; i < anns.size(); i++) {
+            each.add(instances.check(kind, anns.get(i), image, id -> categories.apply(id) != null));
+            masks[i] = instances.lastMask();
+        }
+        instances.nearDuplicates(kind, anns, masks, each);
+        for (int i = 0; i < anns.size(); i++) {
+            InstanceAnnotation a = anns.get(i);
+            List<ValidationAlert> alerts = each.get(i);
             out.addAll(alerts);
             if (withMasks) {
-                Rle mask = instances.lastMask();
+                Rle mask = masks[i];
                 ValidatedAnnotation.Builder v = ValidatedAnnotation.newBuilder().setId(a.getId())
                         .setCategoryId(a.getCategoryId()).setIscrowd(a.getIscrowd()).setArea(a.getArea())
                         .setBbox(a.getBbox()).setSegmentation(a.getSegmentation());

@@ -9,14 +9,18 @@ import io.cocostream.schemas.avro.InstanceAnnotation;
 import io.cocostream.schemas.avro.RleMask;
 import io.cocostream.schemas.avro.Segmentation;
 import io.cocostream.schemas.avro.ValidationAlert;
+import io.cocostream.schemas.avro.Severity;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
  * The rules of an instances or stuff annotation: its declared area and bbox against the mask
  * recomputed through the Mask API (and, for polygons, against the polygon's own area and extent),
- * the bbox against its image, the segmentation form against iscrowd, the RLE's counts, the category.
+ * the bbox against its image (and degenerate or extreme boxes), the segmentation form against
+ * iscrowd, the RLE's counts, the category; and near-duplicate annotations of one image.
  *
  * <p>Rule ids are stable: users filter alerts by them.
  */
@@ -47,6 +51,12 @@ public final class InstanceRules {
             double h = box.get(3);
             if (!(w > 0 && h > 0)) {
                 c.error(RuleIds.BBOX_POSITIVE, "width and height > 0", fmt(w) + " x " + fmt(h), "bbox has no extent");
+            } else if (Math.min(w, h) < tol.minBoxSide()) {
+                c.warning(RuleIds.BBOX_DEGENERATE, "sides of at least " + fmt(tol.minBoxSide()) + " px",
+                        fmt(w) + " x " + fmt(h), "bbox is under a pixel wide or high");
+            } else if (Math.max(w / h, h / w) > tol.maxAspectRatio()) {
+                c.warning(RuleIds.BBOX_ASPECT_RATIO, "at most " + fmt(tol.maxAspectRatio()) + ":1",
+                        fmt(Math.max(w / h, h / w)) + ":1 (" + fmt(w) + " x " + fmt(h) + ")", "bbox is extremely elongated");
             }
             double m = tol.imageMargin();
             if (image != null && (x < -m || y < -m || x + w > image.getWidth() + m || y + h > image.getHeight() + m)) {
@@ -64,6 +74,43 @@ public final class InstanceRules {
             rle(c, seg.getRle());
         }
         return out;
+    }
+
+    /**
+     * A WARNING, added to {@code alerts.get(i)}, on each annotation {@code i} whose mask overlaps an
+     * earlier one of the same category by more than {@link Tolerances#duplicateIou()} (IoU through
+     * the Mask API); {@code masks[i]} is {@code anns[i]}'s recomputed mask, null when it has none.
+     */
+    public void nearDuplicates(Kind kind, List<InstanceAnnotation> anns, Rle[] masks, List<List<ValidationAlert>> alerts) {
+        Map<Integer, List<Integer>> byCategory = new HashMap<>();
+        for (int i = 0; i < anns.size(); i++) {
+            if (masks[i] != null && masks[i].isComplete()) {
+                byCategory.computeIfAbsent(anns.get(i).getCategoryId(), k -> new ArrayList<>()).add(i);
+            }
+        }
+        for (List<Integer> same : byCategory.values()) {
+            if (same.size() < 2) {
+                continue;
+            }
+            Rle[] group = new Rle[same.size()];
+            for (int k = 0; k < group.length; k++) {
+                group[k] = masks[same.get(k)];
+            }
+            double[][] iou = Masks.iou(group, group, null);
+            for (int later = 1; later < group.length; later++) {
+                for (int earlier = 0; earlier < later; earlier++) {
+                    if (iou[later][earlier] > tol.duplicateIou()) {
+                        InstanceAnnotation a = anns.get(same.get(later));
+                        long other = anns.get(same.get(earlier)).getId();
+                        new Alerts(kind, a.getImageId(), alerts.get(same.get(later))).add(Severity.WARNING, RuleIds.ANNOTATION_NEAR_DUPLICATE, a.getId(),
+                                "mask IoU at most " + fmt(tol.duplicateIou()) + " with annotation " + other,
+                                fmt(iou[later][earlier]), "annotation " + a.getId() + " nearly repeats annotation "
+                                        + other + " (same category " + a.getCategoryId() + ")");
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     /** The mask the last {@link #check} recomputed; null when it had no image size or no readable segmentation. */
@@ -210,6 +257,10 @@ public final class InstanceRules {
     private record Context(Alerts alerts, InstanceAnnotation ann) {
         void error(String rule, String expected, String actual, String message) {
             alerts.error(rule, ann.getId(), expected, actual, message);
+        }
+
+        void warning(String rule, String expected, String actual, String message) {
+            alerts.add(Severity.WARNING, rule, ann.getId(), expected, actual, message);
         }
     }
 }

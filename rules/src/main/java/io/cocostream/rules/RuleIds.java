@@ -10,6 +10,9 @@ public final class RuleIds {
     public static final String BBOX_MASK = "bbox.mask";
     public static final String BBOX_POSITIVE = "bbox.positive";
     public static final String BBOX_INSIDE_IMAGE = "bbox.inside-image";
+    public static final String BBOX_DEGENERATE = "bbox.degenerate";
+    public static final String BBOX_ASPECT_RATIO = "bbox.aspect-ratio";
+    public static final String ANNOTATION_NEAR_DUPLICATE = "annotation.near-duplicate";
     public static final String SEGMENTATION_CROWD_FORM = "segmentation.crowd-form";
     public static final String RLE_COUNTS = "rle.counts";
     public static final String RLE_COUNTS_SUM = "rle.counts-sum";
@@ -40,11 +43,11 @@ public final class RuleIds {
 
     /** Every rule id, in the README's order. */
     public static final List<String> ALL = List.of(AREA_POLYGON, BBOX_POLYGON_EXTENT, AREA_MASK, BBOX_MASK, BBOX_POSITIVE,
-            BBOX_INSIDE_IMAGE, SEGMENTATION_CROWD_FORM, RLE_COUNTS, RLE_COUNTS_SUM, CATEGORY_EXISTS, KEYPOINTS_LENGTH,
+            BBOX_INSIDE_IMAGE, BBOX_DEGENERATE, BBOX_ASPECT_RATIO, SEGMENTATION_CROWD_FORM, RLE_COUNTS, RLE_COUNTS_SUM, CATEGORY_EXISTS, KEYPOINTS_LENGTH,
             KEYPOINTS_VISIBILITY, KEYPOINTS_UNLABELED_ZERO, KEYPOINTS_COUNT, KEYPOINTS_INSIDE_IMAGE, KEYPOINTS_NEAR_BBOX,
             KEYPOINTS_SKELETON, CAPTIONS_COUNT, CAPTIONS_EMPTY, CAPTIONS_DUPLICATE, PANOPTIC_SEGMENT_UNIQUE,
             PANOPTIC_SEGMENT_IN_PNG, PANOPTIC_PNG_IN_SEGMENTS, PANOPTIC_ISTHING, DENSEPOSE_PART, DENSEPOSE_UV,
-            DENSEPOSE_XY, DENSEPOSE_LENGTHS, DENSEPOSE_MASKS, ANNOTATION_ID_UNIQUE, FORMAT);
+            DENSEPOSE_XY, DENSEPOSE_LENGTHS, DENSEPOSE_MASKS, ANNOTATION_ID_UNIQUE, ANNOTATION_NEAR_DUPLICATE, FORMAT);
 
     private RuleIds() {}
 }

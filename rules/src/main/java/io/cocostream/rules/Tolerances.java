@@ -16,10 +16,16 @@ package io.cocostream.rules;
  * @param crowdAreaBelow how far below its declared area a crowd mask's pixel count may fall, as a
  *     fraction of the declared area: the original tooling declared crowd areas above their masks,
  *     by up to 45% in real data; 0.5 leaves room and still catches an area doubled or more
+ * @param duplicateIou mask IoU above which two annotations of one image and category are near
+ *     duplicates (a WARNING); no pair of the shared official files comes near it
+ * @param minBoxSide a bbox side (pixels) under which the box is degenerate (a WARNING); the shared
+ *     files' smallest side is over 1 px
+ * @param maxAspectRatio a bbox's long side over its short side beyond which it is extreme (a
+ *     WARNING); one real box of the shared instances (a pole, 22:1) is beyond it, as thin objects are
  */
 public record Tolerances(double polygonArea, double polygonExtent, double perimeterFraction, double exact,
-        double imageMargin, double crowdAreaBelow) {
+        double imageMargin, double crowdAreaBelow, double duplicateIou, double minBoxSide, double maxAspectRatio) {
 
     /** The defaults, calibrated as the record describes. */
-    public static final Tolerances DEFAULT = new Tolerances(1e-6, 1e-6, 0.5, 1e-6, 0.5, 0.5);
+    public static final Tolerances DEFAULT = new Tolerances(1e-6, 1e-6, 0.5, 1e-6, 0.5, 0.5, 0.95, 1, 20);
 }

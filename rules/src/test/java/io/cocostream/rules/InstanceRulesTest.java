@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.cocostream.mask.Masks;
+import io.cocostream.mask.Rle;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
@@ -13,6 +14,7 @@ import io.cocostream.schemas.avro.InstancesEvent;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.testing.RuleCases;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,11 +27,20 @@ class InstanceRulesTest {
 
     private final InstanceRules rules = new InstanceRules(Tolerances.DEFAULT);
 
+    /** The alerts of the case's annotations, each checked and then all for near duplicates. */
     private List<ValidationAlert> check(String shape, String rule) {
         InstancesEvent e = (InstancesEvent) RuleCases.event(shape, rule);
         Map<String, Category> categories = RuleCases.categories(rule);
-        return rules.check(Kind.INSTANCES, e.getAnnotations().get(0), e.getImage(),
-                id -> categories.containsKey(Kind.INSTANCES.key(id)));
+        List<InstanceAnnotation> anns = e.getAnnotations();
+        List<List<ValidationAlert>> each = new ArrayList<>();
+        Rle[] masks = new Rle[anns.size()];
+        for (int i = 0; i < anns.size(); i++) {
+            each.add(rules.check(Kind.INSTANCES, anns.get(i), e.getImage(),
+                    id -> categories.containsKey(Kind.INSTANCES.key(id))));
+            masks[i] = rules.lastMask();
+        }
+        rules.nearDuplicates(Kind.INSTANCES, anns, masks, each);
+        return each.stream().flatMap(List::stream).toList();
     }
 
     @ParameterizedTest(name = "{0} ({1})")
@@ -38,9 +49,10 @@ class InstanceRulesTest {
         assertEquals(List.of(), check(shape, ""), "the valid " + shape + " annotation raises nothing");
         List<ValidationAlert> alerts = check(shape, rule);
         ValidationAlert a = Alerted.one(alerts, rule);
-        assertEquals(Severity.ERROR, a.getSeverity());
+        assertEquals(RuleCases.WARNINGS.contains(rule) ? Severity.WARNING : Severity.ERROR, a.getSeverity());
         assertEquals(5L, a.getImageId());
-        assertEquals(7L, a.getAnnotationId());
+        // a near duplicate is alerted on the later of the two
+        assertEquals(rule.equals(RuleIds.ANNOTATION_NEAR_DUPLICATE) ? 8L : 7L, a.getAnnotationId());
         assertEquals(Kind.INSTANCES.id(), a.getKind());
         assertNotNull(a.getExpected(), "says what was expected");
         assertNotNull(a.getActual(), "says what was found");

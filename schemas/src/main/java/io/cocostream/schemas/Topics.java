@@ -1,6 +1,7 @@
 package io.cocostream.schemas;
 
 import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.CaptionsEvent;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
@@ -40,6 +41,7 @@ public final class Topics {
     public static final String PANOPTIC_VIEW = "coco.panoptic-view.v1";
     public static final String IMAGE_VIEW = "coco.image-view.v1";
     public static final String RETRACTIONS = "coco.retractions.v1";
+    public static final String BATCH_REPORTS = "coco.batch-reports.v1";
 
     /** How a topic is keyed. */
     public enum Key {
@@ -79,7 +81,8 @@ public final class Topics {
             new TopicSpec(INSTANCES_VIEW, InstanceView.class, Key.IMAGE_ID, true),
             new TopicSpec(PANOPTIC_VIEW, PanopticView.class, Key.IMAGE_ID, true),
             new TopicSpec(IMAGE_VIEW, ImageView.class, Key.IMAGE_ID, true),
-            new TopicSpec(RETRACTIONS, Retraction.class, Key.IMAGE_ID, false));
+            new TopicSpec(RETRACTIONS, Retraction.class, Key.IMAGE_ID, false),
+            new TopicSpec(BATCH_REPORTS, BatchReport.class, Key.STRING, true));
 
     private Topics() {}
 

@@ -17,10 +17,12 @@ import io.cocostream.schemas.avro.RleMask;
 import io.cocostream.schemas.avro.Segmentation;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -41,9 +43,10 @@ public final class RuleCases {
     /** Every rule with the shape whose change raises it: {rule, shape}, for {@code @FieldSource}. */
     public static final List<String[]> CASES = Stream.of(
             "area.polygon, polygon", "bbox.polygon-extent, polygon", "bbox.positive, polygon",
-            "bbox.inside-image, polygon", "segmentation.crowd-form, polygon", "category.exists, polygon",
+            "bbox.inside-image, polygon", "bbox.degenerate, polygon", "bbox.aspect-ratio, polygon",
+            "segmentation.crowd-form, polygon", "category.exists, polygon",
             "area.mask, crowd", "bbox.mask, crowd", "rle.counts, crowd", "rle.counts-sum, crowd", "area.mask, rle",
-            "bbox.mask, rle",
+            "bbox.mask, rle", "annotation.near-duplicate, rle",
             "keypoints.length, keypoints", "keypoints.visibility, keypoints", "keypoints.unlabeled-zero, keypoints",
             "keypoints.count, keypoints", "keypoints.inside-image, keypoints", "keypoints.near-bbox, keypoints",
             "keypoints.skeleton, keypoints",
@@ -53,6 +56,9 @@ public final class RuleCases {
             "category.exists, panoptic", "panoptic.isthing, panoptic",
             "densepose.part, densepose", "densepose.uv, densepose", "densepose.xy, densepose",
             "densepose.lengths, densepose", "densepose.masks, densepose").map(c -> c.split(", ")).toList();
+
+    /** The rules of these cases whose alerts are WARNINGs (the others' are ERRORs). */
+    public static final Set<String> WARNINGS = Set.of("bbox.degenerate", "bbox.aspect-ratio", "annotation.near-duplicate");
 
     private RuleCases() {}
 
@@ -84,7 +90,12 @@ public final class RuleCases {
     }
 
     public static Segmentation triangle() {
-        return Segmentation.newBuilder().setPolygons(List.of(List.of(1.0, 1.0, 8.0, 1.0, 4.0, 7.0))).build();
+        return polygon(1, 1, 8, 1, 4, 7);
+    }
+
+    /** A segmentation of one polygon, x and y alternating. */
+    public static Segmentation polygon(double... xy) {
+        return Segmentation.newBuilder().setPolygons(List.of(Arrays.stream(xy).boxed().toList())).build();
     }
 
     public static <T> List<T> with(List<T> list, int index, T value) {
@@ -130,10 +141,17 @@ public final class RuleCases {
             case "category.exists" -> a.setCategoryId(9);
             case "area.mask" -> a.setArea(shape.equals("crowd") ? 3 : 7);
             case "bbox.mask" -> a.setBbox(with(a.getBbox(), 0, 4.0));
+            // half a pixel high, and 42 by 2 (21:1): the polygon, its area and its box agree
+            case "bbox.degenerate" -> a.setSegmentation(polygon(1, 1, 8, 1, 4, 1.5)).setArea(1.75)
+                    .setBbox(List.of(1.0, 1.0, 7.0, 0.5));
+            case "bbox.aspect-ratio" -> a.setSegmentation(polygon(1, 1, 43, 1, 22, 3)).setArea(42)
+                    .setBbox(List.of(1.0, 1.0, 42.0, 2.0));
             default -> { }
         }
-        return InstancesEvent.newBuilder().setImageId(5).setImage(image(10)).setAnnotations(List.of(a.build()))
-                .setProvenance(PROV).build();
+        List<InstanceAnnotation> anns = rule.equals("annotation.near-duplicate")
+                ? List.of(a.build(), a.setId(8).build()) : List.of(a.build());
+        return InstancesEvent.newBuilder().setImageId(5).setImage(image(rule.equals("bbox.aspect-ratio") ? 100 : 10))
+                .setAnnotations(anns).setProvenance(PROV).build();
     }
 
     public static PersonKeypointsEvent keypoints(String rule) {
