@@ -38,6 +38,8 @@ public final class RuleIds {
     public static final String DENSEPOSE_MASKS = "densepose.masks";
     /** An annotation id another image already holds: raised by the topology, across deliveries. */
     public static final String ANNOTATION_ID_UNIQUE = "annotation.id-unique";
+    /** A declared category no annotation of the delivery uses: an INFO of the delivery's report. */
+    public static final String CATEGORY_WITHOUT_INSTANCES = "category.without-instances";
     /** What ingest dead-letters: a record that cannot be read as COCO. */
     public static final String FORMAT = "format";
 
@@ -47,7 +49,7 @@ public final class RuleIds {
             KEYPOINTS_VISIBILITY, KEYPOINTS_UNLABELED_ZERO, KEYPOINTS_COUNT, KEYPOINTS_INSIDE_IMAGE, KEYPOINTS_NEAR_BBOX,
             KEYPOINTS_SKELETON, CAPTIONS_COUNT, CAPTIONS_EMPTY, CAPTIONS_DUPLICATE, PANOPTIC_SEGMENT_UNIQUE,
             PANOPTIC_SEGMENT_IN_PNG, PANOPTIC_PNG_IN_SEGMENTS, PANOPTIC_ISTHING, DENSEPOSE_PART, DENSEPOSE_UV,
-            DENSEPOSE_XY, DENSEPOSE_LENGTHS, DENSEPOSE_MASKS, ANNOTATION_ID_UNIQUE, ANNOTATION_NEAR_DUPLICATE, FORMAT);
+            DENSEPOSE_XY, DENSEPOSE_LENGTHS, DENSEPOSE_MASKS, ANNOTATION_ID_UNIQUE, ANNOTATION_NEAR_DUPLICATE, CATEGORY_WITHOUT_INSTANCES, FORMAT);
 
     private RuleIds() {}
 }

@@ -9,6 +9,9 @@ import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.AnnotationRef;
+import io.cocostream.schemas.avro.BatchDelta;
+import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.ImageView;
@@ -40,7 +43,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * {@code coco.alerts.v1}), then the views ({@link Views}): instances, panoptic and the per-image
  * join, kept in queryable stores and published to their compacted topics; retractions from
  * {@code coco.retractions.v1}; annotation ids checked across images after a repartition by id
- * ({@link AnnotationIds}); ingest's dead letters that no event names, as {@code format} alerts.
+ * ({@link AnnotationIds}); ingest's dead letters that no event names, as {@code format} alerts;
+ * each delivery's report on {@code coco.batch-reports.v1} ({@link BatchReports}), after a
+ * repartition by batch id of its manifests, its events' tallies and its alerts.
  * Categories come from {@code coco.categories.v1} in a global store.
  * Every source, processor, store, repartition topic and sink is named; the names are in
  * {@link Stores}.
@@ -74,6 +79,7 @@ public final class CocoTopology {
                 Consumed.with(Serdes.String(), categorySerde).withName("categories-source"),
                 CategoryUpdater::new);
         List<KStream<Long, Out>> alerts = new ArrayList<>();
+        List<KStream<Long, Out>> tallies = new ArrayList<>();
         KStream<Long, Out> parts = b
                 .stream(Topics.RETRACTIONS, Consumed.with(Serdes.Long(), anySerde).withName("retractions-source"))
                 .mapValues(r -> (Out) new Out.Retract((Retraction) r), Named.as("retraction-parts"));
@@ -86,8 +92,10 @@ public final class CocoTopology {
                     .process(() -> new Validate(source, tol), Named.as("validate-" + kind), pending)
                     .split(Named.as("route-" + kind + "-"))
                     .branch((k, v) -> v instanceof Out.Alert, Branched.as("alerts"))
+                    .branch((k, v) -> v instanceof Out.Tally, Branched.as("tallies"))
                     .defaultBranch(Branched.as("parts"));
             alerts.add(routed.get("route-" + kind + "-alerts"));
+            tallies.add(routed.get("route-" + kind + "-tallies"));
             parts = parts.merge(routed.get("route-" + kind + "-parts"), Named.as("merge-parts-" + kind));
         }
 
@@ -132,8 +140,31 @@ public final class CocoTopology {
         for (int i = 1; i < alerts.size(); i++) {
             all = all.merge(alerts.get(i), Named.as("merge-alerts-" + i));
         }
-        all.mapValues(v -> ((Out.Alert) v).alert(), Named.as("unwrap-alerts"))
-                .to(Topics.ALERTS, Produced.with(Serdes.Long(), alertSerde).withName("alerts-sink"));
+        KStream<Long, ValidationAlert> alertValues = all.mapValues(v -> ((Out.Alert) v).alert(), Named.as("unwrap-alerts"));
+        alertValues.to(Topics.ALERTS, Produced.with(Serdes.Long(), alertSerde).withName("alerts-sink"));
+
+        // Each delivery's report, from its manifests, its events' tallies and its alerts, by batch id.
+        KStream<String, BatchDelta> deltas = b
+                .stream(Topics.BATCHES, Consumed.with(Serdes.String(), new AvroSerde<>(BatchManifest.class, client,
+                        serdeConfig)).withName("batches-source"))
+                .filter((k, m) -> m != null, Named.as("manifests"))
+                .map((k, m) -> KeyValue.pair(m.getBatchId(), BatchDelta.newBuilder().setBatchId(m.getBatchId())
+                        .setManifest(m).build()), Named.as("manifest-deltas"))
+                .merge(alertValues.filter((k, a) -> a.getBatchId() != null, Named.as("alerts-of-batches"))
+                        .map((k, a) -> KeyValue.pair(a.getBatchId(), BatchDelta.newBuilder().setBatchId(a.getBatchId())
+                                .setAlert(a).build()), Named.as("alert-deltas")), Named.as("merge-alert-deltas"));
+        for (int i = 0; i < tallies.size(); i++) {
+            deltas = deltas.merge(tallies.get(i).map((k, v) -> {
+                BatchDelta d = ((Out.Tally) v).delta();
+                return KeyValue.pair(d.getBatchId(), d);
+            }, Named.as("tally-deltas-" + VALIDATED.get(i).id())), Named.as("merge-tally-deltas-" + VALIDATED.get(i).id()));
+        }
+        AvroSerde<BatchDelta> deltaSerde = new AvroSerde<>(BatchDelta.class, client, serdeConfig);
+        AvroSerde<BatchReport> reportSerde = new AvroSerde<>(BatchReport.class, client, serdeConfig);
+        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.BATCH_REPORTS), Serdes.String(), reportSerde));
+        deltas.repartition(Repartitioned.with(Serdes.String(), deltaSerde).withName(Stores.BATCH_DELTAS_REPARTITION))
+                .process(BatchReports::new, Named.as("batch-reports"), Stores.BATCH_REPORTS)
+                .to(Topics.BATCH_REPORTS, Produced.with(Serdes.String(), reportSerde).withName("batch-reports-sink"));
         return b.build();
     }
 }

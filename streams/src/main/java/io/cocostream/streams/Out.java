@@ -2,10 +2,11 @@ package io.cocostream.streams;
 
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.AnnotationRef;
+import io.cocostream.schemas.avro.BatchDelta;
 import io.cocostream.schemas.avro.Retraction;
+import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.avro.ValidationStatus;
 import java.util.List;
-import io.cocostream.schemas.avro.ValidationAlert;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -22,6 +23,9 @@ sealed interface Out {
      * ids of its annotations an error marks INVALID.
      */
     record Part(Kind kind, SpecificRecord value, ValidationStatus status, List<Long> invalid) implements Out {}
+
+    /** What one validated event adds to its batch's report. */
+    record Tally(BatchDelta delta) implements Out {}
 
     /** A retraction for the views to act on. */
     record Retract(Retraction retraction) implements Out {}

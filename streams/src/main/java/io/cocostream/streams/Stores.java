@@ -19,6 +19,11 @@ public final class Stores {
     /** The repartition by annotation id (topic {@code <application.id>-annotation-ids-repartition}). */
     public static final String ANNOTATION_IDS_REPARTITION = "annotation-ids";
 
+    /** Batch id to its {@code BatchReport}. */
+    public static final String BATCH_REPORTS = "batch-reports-store";
+    /** The repartition by batch id of what counts towards a report (topic {@code <application.id>-batch-deltas-repartition}). */
+    public static final String BATCH_DELTAS_REPARTITION = "batch-deltas";
+
     private Stores() {}
 
     /** A kind's category.exists alerts waiting for their category: {@code pending-categories-<kind>}. */

@@ -5,6 +5,7 @@ import io.cocostream.rules.KeypointRules;
 import io.cocostream.rules.RuleIds;
 import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.BatchDelta;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.InstanceView;
@@ -17,6 +18,7 @@ import io.cocostream.schemas.avro.Provenance;
 import io.cocostream.schemas.avro.StuffEvent;
 import io.cocostream.schemas.avro.ValidatedAnnotation;
 import io.cocostream.schemas.avro.ValidationAlert;
+import io.cocostream.schemas.avro.ValidationStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -35,9 +38,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Validates one event of a kind, forwards its alerts and its part for the views (instances and
+ * Validates one event of a kind, forwards its alerts, its part for the views (instances and
  * stuff as an {@code InstanceView} with recomputed masks, panoptic as a {@code PanopticView},
- * keypoints and captions as they came). A category.exists alert waits in a store until the
+ * keypoints and captions as they came) and its tally for its batch's report. A category.exists alert waits in a store until the
  * category arrives (dropped) or {@link #CATEGORY_GRACE} passes (forwarded).
  */
 final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
@@ -104,6 +107,30 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
         if (part != null) {
             context.forward(r.withValue(new Out.Part(kind, part, result.status(), result.invalidIds())));
         }
+        BatchDelta tally = tally(r.value(), result);
+        if (tally != null) {
+            context.forward(r.withValue(new Out.Tally(tally)));
+        }
+    }
+
+    /** What the event adds to its batch's report: one image, its annotations (rejected ones too) and their categories. */
+    private static BatchDelta tally(SpecificRecord event, EventValidator.Result result) {
+        GenericRecord e = (GenericRecord) event;
+        Provenance p = (Provenance) e.get("provenance");
+        if (p == null || p.getBatchId() == null) {
+            return null;
+        }
+        List<?> anns = (List<?>) e.get("annotations");
+        List<Integer> categories = new ArrayList<>(anns.size());
+        for (Object a : anns) {
+            if (a instanceof GenericRecord g && g.hasField("category_id")) {
+                categories.add((Integer) g.get("category_id"));
+            }
+        }
+        Object rejected = e.hasField("rejected") ? e.get("rejected") : null;
+        long annotations = anns.size() + (rejected == null ? 0 : ((List<?>) rejected).size());
+        return BatchDelta.newBuilder().setBatchId(p.getBatchId()).setImages(1).setAnnotations(annotations)
+                .setImagesInvalid(result.status() == ValidationStatus.INVALID ? 1 : 0).setCategoryIds(categories).build();
     }
 
     /**

@@ -4,6 +4,7 @@ import io.cocostream.embedded.registry.EmbeddedSchemaRegistry;
 import io.cocostream.embedded.registry.SchemaLog;
 import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroSerde;
@@ -22,6 +23,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.LongDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
@@ -42,12 +44,14 @@ final class Driver implements AutoCloseable {
     private final AvroSerde<SpecificRecord> any;
     private final Map<String, TestInputTopic<Object, SpecificRecord>> inputs = new HashMap<>();
     private final Map<String, TestOutputTopic<Long, SpecificRecord>> outputs = new HashMap<>();
+    private final TestOutputTopic<String, SpecificRecord> reportsOut;
+    private final Map<String, BatchReport> latestReports = new LinkedHashMap<>();
     /** Every category piped in, by topic key. */
     final Map<String, Category> categories = new LinkedHashMap<>();
 
-    /** The topics the topology reads; ingest's other records (its manifests) stop here. */
+    /** The topics the topology reads; ingest's other records stop here. */
     private static final java.util.Set<String> READ = new java.util.HashSet<>(List.of(Topics.CATEGORIES, Topics.RETRACTIONS,
-            Topics.DEAD_LETTERS));
+            Topics.DEAD_LETTERS, Topics.BATCHES));
 
     static {
         CocoTopology.VALIDATED.forEach(k -> READ.add(k.topic()));
@@ -66,6 +70,7 @@ final class Driver implements AutoCloseable {
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         driver = new TopologyTestDriver(CocoTopology.build(serde, Tolerances.DEFAULT), p);
         any = new AvroSerde<>(null, new SchemaRegistryClient(SerdeConfig.from(serde)), serde);
+        reportsOut = driver.createOutputTopic(Topics.BATCH_REPORTS, new StringDeserializer(), any.deserializer());
     }
 
     @SuppressWarnings("unchecked")
@@ -109,6 +114,23 @@ final class Driver implements AutoCloseable {
         org.junit.jupiter.api.Assertions.assertEquals(java.util.Arrays.asList(rule, imageId, annotationId),
                 java.util.Arrays.asList(a.getRule(), a.getImageId(), a.getAnnotationId()), a.toString());
         return a;
+    }
+
+    /** The batch reports written so far, the latest of each batch, after {@link BatchReports#EMIT_EVERY} more of wall-clock time. */
+    Map<String, BatchReport> reports() {
+        driver.advanceWallClockTime(BatchReports.EMIT_EVERY);
+        readReports();
+        return new LinkedHashMap<>(latestReports);
+    }
+
+    /** The batch reports written since the last read, in order. */
+    List<BatchReport> readReports() {
+        List<BatchReport> out = new java.util.ArrayList<>();
+        for (KeyValue<String, SpecificRecord> kv : reportsOut.readKeyValuesToList()) {
+            latestReports.put(kv.key, (BatchReport) kv.value);
+            out.add((BatchReport) kv.value);
+        }
+        return out;
     }
 
     List<ValidationAlert> alerts() {

@@ -63,16 +63,18 @@ class ViewsTopologyTest {
     }
 
     static Image image(long id) {
-        return Image.newBuilder().setId(id).setWidth(10).setHeight(10).setFileName(id + ".jpg").build();
+        return Image.newBuilder().setId(id).setWidth(100).setHeight(10).setFileName(id + ".jpg").build();
     }
 
     /** The triangle (1,1) (8,1) (4,7): area 21, box [1, 1, 7, 6]; {@code area} other than 21 is an error. */
     static InstancesEvent instances(long image, String batch, double area, long... ids) {
         List<InstanceAnnotation> anns = new ArrayList<>();
-        for (long id : ids) {
-            anns.add(InstanceAnnotation.newBuilder().setId(id).setImageId(image).setCategoryId(1).setArea(area)
-                    .setBbox(List.of(1.0, 1.0, 7.0, 6.0))
-                    .setSegmentation(Segmentation.newBuilder().setPolygons(List.of(List.of(1.0, 1.0, 8.0, 1.0, 4.0, 7.0))).build())
+        for (int i = 0; i < ids.length; i++) {
+            double x = 1 + 10 * i; // side by side: no two are near duplicates
+            anns.add(InstanceAnnotation.newBuilder().setId(ids[i]).setImageId(image).setCategoryId(1).setArea(area)
+                    .setBbox(List.of(x, 1.0, 7.0, 6.0))
+                    .setSegmentation(Segmentation.newBuilder().setPolygons(List.of(List.of(x, 1.0, x + 7, 1.0, x + 3, 7.0)))
+                            .build())
                     .build());
         }
         return InstancesEvent.newBuilder().setImageId(image).setImage(image(image)).setAnnotations(anns)
@@ -130,7 +132,7 @@ class ViewsTopologyTest {
         assertEquals(ValidationStatus.INVALID, a.getStatus());
         assertTrue(a.getAlertRules().contains("area.polygon"), a.getAlertRules().toString());
         assertEquals(30.0, a.getArea(), "the declared area is kept");
-        io.cocostream.mask.Rle mask = io.cocostream.mask.Masks.frPoly(new double[] {1, 1, 8, 1, 4, 7}, 10, 10);
+        io.cocostream.mask.Rle mask = io.cocostream.mask.Masks.frPoly(new double[] {1, 1, 8, 1, 4, 7}, 10, 100);
         double[] box = new double[4];
         io.cocostream.mask.Masks.toBbox(mask, box, 0);
         assertEquals(io.cocostream.mask.Masks.area(mask), a.getMaskArea());
