@@ -213,7 +213,7 @@ final class BatchWriter {
                 .setStartedAt(started).setCompletedAt(Instant.now()).setStatus(status).setImages(imagesDone)
                 .setAnnotations(in.annotations()).setCategories(in.categories.size())
                 .setDeadLetters(deadLetters()).setRecordsPerTopic(new TreeMap<>(perTopic))
-                .setRanges(sink.ranges()).build();
+                .setRanges(sink.ranges()).setCategoryIds(in.categories.stream().map(Category::getId).toList()).build();
     }
 
     /** The event schema of this kind. */

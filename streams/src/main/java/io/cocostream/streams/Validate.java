@@ -80,6 +80,7 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
         EventValidator.Result result = validator.check(r.value(), this::category, masks);
         for (ValidationAlert a : result.alerts()) {
             if (a.getRule().equals(RuleIds.CATEGORY_EXISTS)) {
+                a.setDetectedAt(now()); // its grace runs on the processor's clock, as the recheck does
                 pending.put(a.getActual() + "/" + a.getImageId() + "/" + a.getAnnotationId(), a);
             } else {
                 context.forward(r.withValue(new Out.Alert(a)));
