@@ -13,6 +13,7 @@ import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
 import io.cocostream.streams.StreamsApp;
 import io.cocostream.streams.query.CocoApiServer;
+import io.cocostream.streams.query.QaPage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -68,6 +69,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "Port of the COCO API, as `serve` (default ${DEFAULT-VALUE}; a free one if taken).")
     int port;
 
+    @Option(names = "--images-dir", paramLabel = "DIR",
+            description = "Local photos, by their file_name, under the QA page's drawings, as `serve`.")
+    Path imagesDir;
+
     private final PrintStream out = System.out;
 
     @Override
@@ -94,7 +99,8 @@ final class DemoCommand implements Callable<Integer> {
             Path stateDir = Files.createTempDirectory(Path.of("data"), "demo-streams-");
             streamsConfig.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             KafkaStreams app = StreamsApp.start(client, streamsConfig);
-            CocoApiServer api = CocoApiServer.start(app, new HostInfo("127.0.0.1", apiPort), "127.0.0.1", apiPort);
+            CocoApiServer api = CocoApiServer.start(app, new HostInfo("127.0.0.1", apiPort), "127.0.0.1", apiPort,
+                    QaPage.start(client, imagesDir));
             boolean ok = true;
             Map<String, Long> expected = new TreeMap<>();
             List<String> batchesWithErrors = new ArrayList<>();
@@ -129,7 +135,8 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("demo %s in %d ms%n", ok ? "done" : "FAILED", ms(t0));
             if (!once) {
                 out.println("Stack stays up (Ctrl-C stops): bootstrap " + stack.bootstrapServers() + ", registry "
-                        + stack.schemaRegistryUrl() + ", COCO API http://127.0.0.1:" + apiPort + "/coco/getImgIds");
+                        + stack.schemaRegistryUrl() + ", COCO API http://127.0.0.1:" + apiPort + "/coco/getImgIds"
+                        + ", QA page http://127.0.0.1:" + apiPort + "/");
                 fg.awaitStop();
             }
             api.close();

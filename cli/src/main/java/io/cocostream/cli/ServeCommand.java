@@ -1,7 +1,9 @@
 package io.cocostream.cli;
 
 import io.cocostream.streams.query.CocoApiServer;
+import io.cocostream.streams.query.QaPage;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -12,7 +14,9 @@ import picocli.CommandLine.Option;
 /** {@code cocostream serve}: the topology, and the COCO API over its views, until Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Runs the topology as `streams` does and serves the COCO API over its views:"
-                + " /coco/getImgIds, getAnnIds, getCatIds, loadImgs, loadAnns, loadCats, showAnns (SVG).",
+                + " /coco/getImgIds, getAnnIds, getCatIds, loadImgs, loadAnns, loadCats, showAnns (SVG);"
+                + " and the QA page at /: the alerts live (/alerts, /alerts/stream), the deliveries' reports"
+                + " (/batches), each alert's image with its annotation highlighted.",
                 "Several instances with the same --application-id share the work; each answers for every key,"
                 + " forwarding to the instance that holds it (--advertised-host:--port is its application.server)."})
 final class ServeCommand extends TopologyCommand {
@@ -22,6 +26,10 @@ final class ServeCommand extends TopologyCommand {
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}).")
     String host;
+
+    @Option(names = "--images-dir", paramLabel = "DIR",
+            description = "Local photos, by their file_name, under the QA page's drawings (default: their coco_url).")
+    Path imagesDir;
 
     @Option(names = "--advertised-host", description = "How other instances reach this one (default: --host).")
     String advertisedHost;
@@ -42,9 +50,10 @@ final class ServeCommand extends TopologyCommand {
 
     @Override
     AutoCloseable started(KafkaStreams streams) throws IOException {
-        CocoApiServer server = CocoApiServer.start(streams, self(), host, port);
-        System.err.printf("cocostream serve: COCO API on http://%s:%d/coco/ (application id %s); Ctrl-C stops%n",
-                host, server.port(), app.applicationId);
+        CocoApiServer server = CocoApiServer.start(streams, self(), host, port,
+                QaPage.start(connection.clientConfig(), imagesDir));
+        System.err.printf("cocostream serve: COCO API on http://%s:%d/coco/, QA page on http://%s:%d/ (application id %s);"
+                + " Ctrl-C stops%n", host, server.port(), host, server.port(), app.applicationId);
         return server;
     }
 }

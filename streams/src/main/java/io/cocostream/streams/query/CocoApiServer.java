@@ -7,7 +7,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.ImageView;
+import io.cocostream.schemas.avro.PanopticView;
 import io.cocostream.streams.Stores;
 import io.cocostream.streams.coco.CocoJson;
 import java.io.IOException;
@@ -16,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -41,6 +45,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * whenever the topology is not RUNNING (starting, restoring its stores, rebalancing): a store that
  * is not fully restored would answer an empty list or a not-found where the data exists.
  * {@code /healthz} (ready: the topology is RUNNING) and {@code /livez} (alive) are for probes.
+ * With a {@link QaPage}, its paths ({@code /}, {@code /alerts}, ...) are served too, stores or not.
  */
 public final class CocoApiServer implements AutoCloseable {
     private final HttpServer server;
@@ -50,8 +55,9 @@ public final class CocoApiServer implements AutoCloseable {
     private final CocoApi api;
     private final KafkaStreams streams;
     private final HostInfo self;
+    private final QaPage qa;
 
-    private CocoApiServer(HttpServer server, ExecutorService executor, KafkaStreams streams, HostInfo self) {
+    private CocoApiServer(HttpServer server, ExecutorService executor, KafkaStreams streams, HostInfo self, QaPage qa) {
         this.server = server;
         this.executor = executor;
         this.local = new StoreSource(new StoreSource.Queryable() {
@@ -64,6 +70,7 @@ public final class CocoApiServer implements AutoCloseable {
         this.api = new CocoApi(cluster);
         this.streams = streams;
         this.self = self;
+        this.qa = qa;
     }
 
     /**
@@ -72,13 +79,19 @@ public final class CocoApiServer implements AutoCloseable {
      * @param self this instance as the others reach it: its {@code application.server}
      */
     public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port) throws IOException {
+        return start(streams, self, bindHost, port, null);
+    }
+
+    /** Serves as {@link #start(KafkaStreams, HostInfo, String, int)} does, and {@code qa}'s page (closed with the server). */
+    public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 64);
         ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "cocostream-serve");
             t.setDaemon(true);
             return t;
         });
-        CocoApiServer s = new CocoApiServer(server, executor, streams, self);
+        CocoApiServer s = new CocoApiServer(server, executor, streams, self, qa);
         server.createContext("/", s::handle);
         server.setExecutor(executor);
         server.start();
@@ -91,15 +104,20 @@ public final class CocoApiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange x) throws IOException {
-        try (x) {
-            Map<String, String> q = query(x.getRequestURI().getRawQuery());
-            Kind kind = Kind.parse(q.getOrDefault("kind", Kind.INSTANCES.id()));
+        boolean done = true;
+        try {
             String path = x.getRequestURI().getPath();
             try {
+                Map<String, String> q = query(x.getRequestURI().getRawQuery());
                 if (!x.getRequestMethod().equals("GET")) {
                     send(x, 405, error("only GET"));
                     return;
                 }
+                if (qa != null && QaPage.handles(path)) {
+                    done = qa.handle(x, path, q);
+                    return;
+                }
+                Kind kind = Kind.parse(q.getOrDefault("kind", Kind.INSTANCES.id()));
                 switch (path) {
                     case "/healthz" -> health(x, streams.state() == KafkaStreams.State.RUNNING);
                     case "/livez" -> health(x, streams.state().isRunningOrRebalancing()
@@ -114,6 +132,10 @@ public final class CocoApiServer implements AutoCloseable {
                 x.getResponseHeaders().set("Retry-After", "1");
                 send(x, 503, error("views not queryable right now (" + e.getMessage() + "): retry"));
             }
+        } finally {
+            if (done) {
+                x.close();
+            }
         }
     }
 
@@ -125,7 +147,7 @@ public final class CocoApiServer implements AutoCloseable {
         }
         requireRestored();
         switch (path) {
-            case "/coco/showAnns", "/internal/showAnns" -> showAnns(x, path, longParam(q, "imgId"));
+            case "/coco/showAnns", "/internal/showAnns" -> showAnns(x, path, kind, q);
             default -> send(x, 200, StoreSource.JSON.writeValueAsString(result(path, kind, q)));
         }
     }
@@ -171,19 +193,29 @@ public final class CocoApiServer implements AutoCloseable {
         };
     }
 
-    private void showAnns(HttpExchange x, String path, long imageId) throws IOException {
+    /**
+     * An image's annotations as SVG ({@link ShowAnns}): {@code kind=panoptic} its segments, else its
+     * view's instances, stuff, keypoints and captions; {@code annIds} highlighted.
+     */
+    private void showAnns(HttpExchange x, String path, Kind kind, Map<String, String> q) throws IOException {
+        long imageId = longParam(q, "imgId");
         HostInfo owner = cluster.ownerOfImage(imageId);
         String svg;
         if (path.startsWith("/internal") || cluster.isSelf(owner)) {
-            ReadOnlyKeyValueStore<Long, ImageView> views = local.stores().store(Stores.IMAGE_VIEW);
-            ImageView v = views.get(imageId);
-            if (v == null) {
-                throw new NoSuchElementException("no image " + imageId);
-            }
             ReadOnlyKeyValueStore<String, Category> cats = local.stores().store(Stores.CATEGORIES);
-            svg = ShowAnns.svg(v, id -> cats.get("person_keypoints/" + id));
+            BiFunction<Kind, Integer, Category> categories = (k, id) -> cats.get(k.key(id));
+            Set<Long> highlighted = new HashSet<>(longs(q, "annIds"));
+            if (kind == Kind.PANOPTIC) {
+                ReadOnlyKeyValueStore<Long, PanopticView> views = local.stores().store(Stores.PANOPTIC_VIEW);
+                PanopticView v = found(views.get(imageId), imageId);
+                svg = ShowAnns.svg(v, new ShowAnns.Options(categories, highlighted, photo(v.getImage())));
+            } else {
+                ReadOnlyKeyValueStore<Long, ImageView> views = local.stores().store(Stores.IMAGE_VIEW);
+                ImageView v = found(views.get(imageId), imageId);
+                svg = ShowAnns.svg(v, new ShowAnns.Options(categories, highlighted, photo(v.getImage())));
+            }
         } else {
-            svg = cluster.fetch(owner, "/internal/showAnns?imgId=" + imageId);
+            svg = cluster.fetch(owner, "/internal/showAnns?" + x.getRequestURI().getRawQuery());
         }
         x.getResponseHeaders().set("Content-Type", "image/svg+xml");
         byte[] body = svg.getBytes(StandardCharsets.UTF_8);
@@ -191,6 +223,17 @@ public final class CocoApiServer implements AutoCloseable {
         try (OutputStream out = x.getResponseBody()) {
             out.write(body);
         }
+    }
+
+    private String photo(Image image) {
+        return qa != null ? qa.photo(image) : image == null ? null : image.getCocoUrl();
+    }
+
+    private static <V> V found(V view, long imageId) {
+        if (view == null) {
+            throw new NoSuchElementException("no image " + imageId);
+        }
+        return view;
     }
 
     /** Readiness ({@code /healthz}: RUNNING, the views answer) and liveness ({@code /livez}: not failed or stopping). */
@@ -269,11 +312,11 @@ public final class CocoApiServer implements AutoCloseable {
         return v.get(0);
     }
 
-    private static String error(String message) {
+    static String error(String message) {
         return StoreSource.JSON.createObjectNode().put("error", message).toString();
     }
 
-    private static void send(HttpExchange x, int status, String json) throws IOException {
+    static void send(HttpExchange x, int status, String json) throws IOException {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().set("Content-Type", "application/json");
         x.sendResponseHeaders(status, body.length);
@@ -286,5 +329,8 @@ public final class CocoApiServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        if (qa != null) {
+            qa.close();
+        }
     }
 }
