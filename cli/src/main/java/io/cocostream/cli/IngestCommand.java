@@ -2,6 +2,7 @@ package io.cocostream.cli;
 
 import io.cocostream.ingest.BrokerWait;
 import io.cocostream.ingest.Ingest;
+import io.cocostream.ingest.KafkaReports;
 import io.cocostream.ingest.KafkaSink;
 import io.cocostream.ingest.WatchFolder;
 import io.cocostream.schemas.Kind;
@@ -99,11 +100,10 @@ final class IngestCommand implements Callable<Integer> {
             worst = Math.max(worst, exitCode(r));
         }
         if (watch != null) {
-            WatchFolder folder = new WatchFolder(watch, settleMillis, f -> ingest(f, client, wait));
             System.err.println("cocostream ingest: watching " + watch.toAbsolutePath() + " (Ctrl-C stops)");
             Foreground fg = new Foreground("ingest");
-            try {
-                folder.run(500, () -> fg.stopRequested());
+            try (KafkaReports reports = new KafkaReports(client)) {
+                new WatchFolder(watch, settleMillis, f -> ingest(f, client, wait), reports).run(500, fg::stopRequested);
             } finally {
                 fg.closed();
             }

@@ -2,7 +2,10 @@ package io.cocostream.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.mask.PanopticPng;
+import io.cocostream.schemas.AvroJson;
+import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.BatchStatus;
+import io.cocostream.schemas.avro.ReportStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * their rename. A settled file that does not parse and stays unchanged for {@link #GIVE_UP_SETTLES}
  * settle periods is taken all the same, and fails with where it broke. Each ingested file moves to
  * {@code DIR/done/} or {@code DIR/failed/} (with its panoptic PNG folder) and gets a report
- * {@code <name>.report.json} beside it. Restarts are safe: moved files are not seen again, and a
+ * {@code <name>.report.json} beside it; with a source of validation reports, the report is written
+ * again with its delivery's {@code validation} once that is VALIDATED or FAILED (not after a
+ * restart of the watch: the report topic has it). Restarts are safe: moved files are not seen again, and a
  * file ingested but not yet moved is recognised by its batch manifest and not published twice.
  */
 public final class WatchFolder {
@@ -40,9 +45,20 @@ public final class WatchFolder {
         Ingest.Result ingest(Path file) throws IOException;
     }
 
+    /** Deliveries' validation reports as a streams app writes them: the latest of each batch asked for. */
+    @FunctionalInterface
+    public interface Reports {
+        Map<String, BatchReport> latest(Set<String> batchIds);
+    }
+
     private final Path dir;
     private final long settleMillis;
     private final FileIngest ingest;
+    private final Reports reports;
+    /** Batch id to the report written for its file, while its validation is still to come. */
+    private final Map<String, Written> awaiting = new HashMap<>();
+
+    private record Written(Path path, ObjectNode report) {}
     /** Per candidate: size, modification time, when first seen so, and 1 once it was found not to parse. */
     private final Map<Path, long[]> seen = new HashMap<>();
     /** Temporary names seen at the last poll: a candidate that replaces one was renamed into place. */
@@ -52,9 +68,15 @@ public final class WatchFolder {
     private static final List<String> TEMPORARY = List.of(".part", ".tmp", ".partial", ".crdownload");
 
     public WatchFolder(Path dir, long settleMillis, FileIngest ingest) throws IOException {
+        this(dir, settleMillis, ingest, ids -> Map.of());
+    }
+
+    /** A watch whose reports get their validation from {@code reports}. */
+    public WatchFolder(Path dir, long settleMillis, FileIngest ingest, Reports reports) throws IOException {
         this.dir = dir;
         this.settleMillis = settleMillis;
         this.ingest = ingest;
+        this.reports = reports;
         Files.createDirectories(dir.resolve("done"));
         Files.createDirectories(dir.resolve("failed"));
     }
@@ -69,6 +91,7 @@ public final class WatchFolder {
 
     /** One look at the folder: ingests every file that is complete; returns how many it took. */
     public int pollOnce() {
+        validated();
         int taken = 0;
         long now = System.currentTimeMillis();
         Set<String> stagedBefore = staging;
@@ -162,8 +185,33 @@ public final class WatchFolder {
         if (Files.isDirectory(pngs)) {
             Files.move(pngs, target.resolve(pngs.getFileName()), StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.writeString(target.resolve(name.substring(0, name.length() - ".json".length()) + ".report.json"),
-                report.toPrettyString() + "\n", StandardCharsets.UTF_8);
+        Path written = target.resolve(name.substring(0, name.length() - ".json".length()) + ".report.json");
+        Files.writeString(written, report.toPrettyString() + "\n", StandardCharsets.UTF_8);
+        if (report.hasNonNull("batch_id")) {
+            awaiting.put(report.get("batch_id").asText(), new Written(written, report));
+        }
         LOG.info("{} -> {}", name, target);
+    }
+
+    /** Writes the reports whose delivery's validation has ended again, with it. */
+    private void validated() {
+        if (awaiting.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, BatchReport> e : reports.latest(Set.copyOf(awaiting.keySet())).entrySet()) {
+            BatchReport r = e.getValue();
+            Written w = awaiting.get(e.getKey());
+            if (w == null || r.getStatus() != ReportStatus.VALIDATED && r.getStatus() != ReportStatus.FAILED) {
+                continue;
+            }
+            w.report().set("validation", AvroJson.of(r));
+            try {
+                Files.writeString(w.path(), w.report().toPrettyString() + "\n", StandardCharsets.UTF_8);
+                awaiting.remove(e.getKey());
+                LOG.info("{}: validation {}", w.path().getFileName(), r.getStatus());
+            } catch (IOException ex) {
+                LOG.warn("cannot write {}: {}", w.path(), ex.toString());
+            }
+        }
     }
 }

@@ -1,21 +1,68 @@
 package io.cocostream.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.BatchReport;
+import io.cocostream.schemas.avro.ReportStatus;
 import io.cocostream.testing.SharedData;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The watch folder takes complete files only, moves them with a report, and survives restarts. */
 class WatchFolderTest {
+
+    @Test
+    void aReportGetsItsDeliverysValidationOnceThatHasEnded(@TempDir Path dir) throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        MemorySink.Log log = new MemorySink.Log();
+        Map<String, BatchReport> topic = new HashMap<>();
+        WatchFolder w = new WatchFolder(in, 0, f -> IngestTest.ingest(f, log, Integer.MAX_VALUE, 100), ids -> {
+            Map<String, BatchReport> asked = new HashMap<>(topic);
+            asked.keySet().retainAll(ids);
+            return asked;
+        });
+        Files.copy(SharedData.coco().resolve("instances/instances_val2017_mini.json"), in.resolve("vendor.json"));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (w.pollOnce() == 0) {
+            assertTrue(System.currentTimeMillis() < deadline, "not taken");
+            Thread.sleep(50);
+        }
+        Path written = in.resolve("done/vendor.report.json");
+        JsonNode report = SharedData.JSON.readTree(written.toFile());
+        assertFalse(report.has("validation"), "not validated yet");
+        String batch = report.get("batch_id").asText();
+
+        // Still validating: the report stays as it was
+        topic.put(batch, BatchReport.newBuilder().setBatchId(batch).setStatus(ReportStatus.VALIDATING)
+                .setImagesValidated(40).setUpdatedAt(Instant.EPOCH).build());
+        w.pollOnce();
+        assertFalse(SharedData.JSON.readTree(written.toFile()).has("validation"));
+
+        // Validated: written again with it, and no more after that
+        topic.put(batch, BatchReport.newBuilder(topic.get(batch)).setStatus(ReportStatus.VALIDATED).setImagesValidated(79)
+                .setErrors(Map.of("area.polygon", 2L)).build());
+        w.pollOnce();
+        JsonNode validated = SharedData.JSON.readTree(written.toFile());
+        assertEquals("VALIDATED", validated.get("validation").get("status").asText());
+        assertEquals(2, validated.get("validation").get("errors").get("area.polygon").asLong());
+        assertEquals(report.get("images"), validated.get("images"), "what the ingest said stays");
+        topic.put(batch, BatchReport.newBuilder(topic.get(batch)).setImagesValidated(1).build());
+        w.pollOnce();
+        assertEquals(79, SharedData.JSON.readTree(written.toFile()).get("validation").get("images_validated").asLong());
+    }
 
     @Test
     void halfWrittenFileWaitsCompleteOnesGoToDoneBadOnesToFailed(@TempDir Path dir) throws Exception {
