@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
 /** {@code cocostream demo}: everything embedded, end to end, on the shipped sample data. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Starts an in-process broker and schema registry on free ports, creates every topic, registers"
-                + " every schema, runs the topology (validation and views) with the COCO API as `serve` does, ingests the shipped sample deliveries (samples/), reads"
+                + " every schema, runs the topology (validation and views) with the COCO API and the QA page as `serve` does, ingests the shipped sample deliveries (samples/), reads"
                 + " the events back as a read_committed consumer would and shows the alerts of the sample with"
                 + " deliberate mistakes.",
                 "With --once it exits 0 after that with a summary; without, it keeps the stack up until Ctrl-C."})
@@ -205,6 +205,8 @@ final class DemoCommand implements Callable<Integer> {
         String first = body.replaceAll("[\\[\\]]", "").split(",")[0];
         out.printf("  COCO API %sgetImgIds: %d images (expected %d); try %sshowAnns?imgId=%s%n", base, n, images, base,
                 first);
+        out.printf("  QA page http://127.0.0.1:%d/ (the alerts live; click one to see its annotation on its image)%n",
+                apiPort);
         return n == images;
     }
 
