@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
             MasksCommand.class,
             IngestCommand.class,
             CheckCommand.class,
+            EvalCommand.class,
             StreamsCommand.class,
             ServeCommand.class,
             ExportCommand.class,

@@ -39,11 +39,6 @@ public final class StreamsApp {
         return p;
     }
 
-    /** A started app with the default settings for {@code applicationId} and {@code threads}. */
-    public static KafkaStreams start(Map<String, Object> clientConfig, String applicationId, int threads) {
-        return start(clientConfig, config(clientConfig, applicationId, threads));
-    }
-
     /** A started app with these Streams settings (from {@link #config}, plus e.g. {@code application.server}). */
     public static KafkaStreams start(Map<String, Object> clientConfig, Properties streamsConfig) {
         KafkaStreams streams = new KafkaStreams(CocoTopology.build(new HashMap<>(clientConfig), Tolerances.DEFAULT),

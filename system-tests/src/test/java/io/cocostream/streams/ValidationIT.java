@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
@@ -32,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +68,10 @@ class ValidationIT {
     @Test
     void aBadAnnotationIsAlertedAndRealCocoIsNot(KafkaStack stack, @TempDir Path dir) throws Exception {
         TopicAdmin.ensure(stack.clientConfig(), 3, Optional.empty());
-        try (KafkaStreams streams = StreamsApp.start(stack.clientConfig(), "validation-it", 1)) {
+        // A state directory of its own: the default (/tmp/kafka-streams) outlives the test's broker
+        Properties config = StreamsApp.config(stack.clientConfig(), "validation-it", 1);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
+        try (KafkaStreams streams = StreamsApp.start(stack.clientConfig(), config)) {
             Path real = SharedData.coco().resolve("instances/instances_val2017_mini.json");
             Ingest.Result clean = Ingest.run(Ingest.Options.of(real), b -> new KafkaSink(stack.clientConfig(), b),
                     new Ingest.Progress() { });

@@ -1,0 +1,170 @@
+package io.cocostream.eval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cocostream.eval.EvalParams.IouType;
+import io.cocostream.mask.Masks;
+import io.cocostream.mask.MaskScratch;
+import io.cocostream.mask.Rle;
+import io.cocostream.mask.Segmentation;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A ground-truth COCO file and a results file as COCOeval reads them: the ground truth as
+ * {@code COCO()} loads it, the results as {@code loadRes} makes them (ids 1..n in file order,
+ * iscrowd 0; bbox results get area w·h and their box as a polygon, segm results their mask's area
+ * and, without one, its box, keypoint results the box and area of their points' extent), masks as
+ * {@code annToRLE} makes them when the evaluation compares masks.
+ */
+public final class EvalFiles {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The ground truth: images (height, width), categories (names) and annotations. */
+    public record GroundTruth(Map<Long, int[]> images, Map<Integer, String> categories, List<EvalAnn> annotations) {
+        public long[] imageIds() {
+            return images.keySet().stream().mapToLong(Long::longValue).toArray();
+        }
+
+        public int[] categoryIds() {
+            return categories.keySet().stream().mapToInt(Integer::intValue).toArray();
+        }
+    }
+
+    private EvalFiles() {}
+
+    /** Reads a ground-truth file; masks only for {@code segm}. */
+    public static GroundTruth groundTruth(Path file, IouType type) throws IOException {
+        JsonNode root = JSON.readTree(file.toFile());
+        Map<Long, int[]> images = new LinkedHashMap<>();
+        for (JsonNode im : root.path("images")) {
+            images.put(im.get("id").asLong(), new int[] {im.path("height").asInt(), im.path("width").asInt()});
+        }
+        Map<Integer, String> categories = new LinkedHashMap<>();
+        for (JsonNode c : root.path("categories")) {
+            categories.put(c.get("id").asInt(), c.path("name").asText());
+        }
+        MaskScratch scratch = new MaskScratch();
+        List<EvalAnn> anns = new ArrayList<>();
+        JsonNode list = root.path("annotations");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode a = list.get(i);
+            String where = file + ": $.annotations[" + i + "]";
+            long imageId = a.get("image_id").asLong();
+            Rle mask = type == IouType.segm ? mask(a.get("segmentation"), images.get(imageId), where, scratch) : null;
+            anns.add(new EvalAnn(a.get("id").asLong(), imageId, a.get("category_id").asInt(), a.path("area").asDouble(),
+                    box(a.get("bbox")), a.path("iscrowd").asInt() != 0, 0, mask, doubles(a.get("keypoints")),
+                    a.path("num_keypoints").asInt()));
+        }
+        return new GroundTruth(images, categories, anns);
+    }
+
+    /**
+     * Reads a results file against its ground truth, as loadRes does.
+     *
+     * @throws IllegalArgumentException for a result of an image the ground truth does not have, or
+     *     without what its kind needs, naming the file and the result's place
+     */
+    public static List<EvalAnn> results(Path file, GroundTruth gt, IouType type) throws IOException {
+        JsonNode list = JSON.readTree(file.toFile());
+        if (!list.isArray()) {
+            throw new IllegalArgumentException(file + ": expected a JSON array of results");
+        }
+        List<EvalAnn> out = new ArrayList<>(list.size());
+        if (list.isEmpty()) {
+            return out;
+        }
+        JsonNode first = list.get(0);
+        // loadRes decides every result's kind from the first one
+        boolean boxes = first.has("bbox") && !first.get("bbox").isEmpty();
+        boolean segments = !boxes && first.has("segmentation");
+        MaskScratch scratch = new MaskScratch();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode r = list.get(i);
+            String where = file + ": $[" + i + "]";
+            long imageId = r.path("image_id").asLong();
+            int[] size = gt.images().get(imageId);
+            if (size == null) {
+                throw new IllegalArgumentException(where + ": image " + imageId + " is not in the ground truth"
+                        + " (loadRes: results do not correspond to the current coco set)");
+            }
+            if (!r.has("score") || !r.get("score").isNumber() || !Double.isFinite(r.get("score").asDouble())) {
+                throw new IllegalArgumentException(where + ": expected a finite score, got " + r.get("score"));
+            }
+            double score = r.get("score").asDouble();
+            long id = i + 1;
+            int cat = r.path("category_id").asInt();
+            double[] bbox;
+            double area;
+            Rle mask = null;
+            double[] kp = null;
+            if (boxes) {
+                bbox = box(r.get("bbox"));
+                area = bbox[2] * bbox[3];
+                if (type == IouType.segm) {
+                    double x1 = bbox[0];
+                    double x2 = bbox[0] + bbox[2];
+                    double y1 = bbox[1];
+                    double y2 = bbox[1] + bbox[3];
+                    mask = r.has("segmentation") ? mask(r.get("segmentation"), size, where, scratch)
+                            : Masks.frPoly(new double[] {x1, y1, x1, y2, x2, y2, x2, y1}, size[0], size[1], scratch);
+                }
+            } else if (segments) {
+                Rle m = mask(r.get("segmentation"), size, where, scratch);
+                area = Masks.area(m);
+                bbox = r.has("bbox") ? box(r.get("bbox")) : Masks.toBbox(m);
+                mask = m;
+            } else {
+                kp = doubles(r.get("keypoints"));
+                if (kp == null || kp.length == 0) {
+                    throw new IllegalArgumentException(where + ": expected bbox, segmentation or keypoints");
+                }
+                double x0 = Double.MAX_VALUE;
+                double x1 = -Double.MAX_VALUE;
+                double y0 = Double.MAX_VALUE;
+                double y1 = -Double.MAX_VALUE;
+                for (int j = 0; j + 1 < kp.length; j += 3) {
+                    x0 = Math.min(x0, kp[j]);
+                    x1 = Math.max(x1, kp[j]);
+                    y0 = Math.min(y0, kp[j + 1]);
+                    y1 = Math.max(y1, kp[j + 1]);
+                }
+                area = (x1 - x0) * (y1 - y0);
+                bbox = new double[] {x0, y0, x1 - x0, y1 - y0};
+            }
+            out.add(new EvalAnn(id, imageId, cat, area, bbox, false, score, mask, kp, 0));
+        }
+        return out;
+    }
+
+    private static Rle mask(JsonNode seg, int[] size, String where, MaskScratch scratch) {
+        if (seg == null || size == null) {
+            throw new IllegalArgumentException(where + ": expected a segmentation of a known image");
+        }
+        try {
+            return Masks.annToRle(Segmentation.fromJson(JSON.convertValue(seg, Object.class)), size[0], size[1], scratch);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ".segmentation: " + e.getMessage(), e);
+        }
+    }
+
+    private static double[] box(JsonNode b) {
+        double[] out = doubles(b);
+        return out == null ? new double[4] : out;
+    }
+
+    private static double[] doubles(JsonNode a) {
+        if (a == null || !a.isArray()) {
+            return null;
+        }
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asDouble();
+        }
+        return out;
+    }
+}
