@@ -186,9 +186,10 @@ class FaultsIT {
     @Timeout(300)
     void aBrokerAndTheRegistryRestartWhileTheStreamsAppRuns(@TempDir Path dir) throws Exception {
         Path file = plantDefects(dir, "defects.json", 1500, 29, 100);
-        Map<String, Integer> expected = offlineAlerts(file);
-        int total = expected.values().stream().mapToInt(Integer::intValue).sum();
         Path real = SharedData.coco().resolve("instances/instances_val2017_mini.json");
+        Map<String, Integer> expected = offlineAlerts(file);
+        offlineAlerts(real).forEach((k, n) -> expected.merge(k, n, Integer::sum)); // its one real 22:1 box's warning
+        int total = expected.values().stream().mapToInt(Integer::intValue).sum();
         try (EmbeddedCluster c = cluster(dir)) {
             String[] streams = CommandLines.concat(new String[] {"streams", "--application-id", "faults-restart-it",
                 "--threads", "1", "--state-dir", dir.resolve("state").toString()}, connection(c));

@@ -9,6 +9,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * pycocotools' COCOeval, written from its algorithm: per image and category the detections, sorted
@@ -54,45 +56,39 @@ public final class CocoEval {
         for (int k = 0; k < p.catIds().length; k++) {
             catIndex.put(p.catIds()[k], k);
         }
-        List<List<EvalAnn>> g = group(gts, p, imageIndex, catIndex);
-        List<List<EvalAnn>> d = group(dts, p, imageIndex, catIndex);
+        Map<Long, List<EvalAnn>> g = group(gts, p, imageIndex, catIndex);
+        Map<Long, List<EvalAnn>> d = group(dts, p, imageIndex, catIndex);
         int areas = p.areaRng().length;
         int maxDet = p.maxDets()[p.maxDets().length - 1];
         ImageEval[] evals = new ImageEval[cats * areas * images];
-        for (int k = 0; k < cats; k++) {
-            for (int i = 0; i < images; i++) {
-                List<EvalAnn> gt = g.get(k * images + i);
-                List<EvalAnn> dt = d.get(k * images + i);
-                if (gt.isEmpty() && dt.isEmpty()) {
-                    continue;
-                }
-                List<EvalAnn> sorted = byScore(dt);
-                if (sorted.size() > maxDet) {
-                    sorted = sorted.subList(0, maxDet);
-                }
-                double[][] ious = ious(p, sorted, gt);
-                for (int a = 0; a < areas; a++) {
-                    evals[(k * areas + a) * images + i] = evaluateImg(p, gt, sorted, ious, p.areaRng()[a], maxDet);
-                }
+        Set<Long> keys = new TreeSet<>(g.keySet());
+        keys.addAll(d.keySet());
+        for (long key : keys) {
+            int k = (int) (key / images);
+            int i = (int) (key % images);
+            List<EvalAnn> gt = g.getOrDefault(key, List.of());
+            List<EvalAnn> sorted = byScore(d.getOrDefault(key, List.of()));
+            if (sorted.size() > maxDet) {
+                sorted = sorted.subList(0, maxDet);
+            }
+            double[][] ious = ious(p, sorted, gt);
+            for (int a = 0; a < areas; a++) {
+                evals[(k * areas + a) * images + i] = evaluateImg(p, gt, sorted, ious, p.areaRng()[a], maxDet);
             }
         }
         return accumulate(p, evals, cats, images);
     }
 
-    /** The annotations of each (category, image) of the parameters, in their input order; index k * images + i. */
-    private static List<List<EvalAnn>> group(List<EvalAnn> anns, EvalParams p, Map<Long, Integer> imageIndex,
+    /** The annotations of each (category, image) of the parameters that has any, in their input order; key k * images + i. */
+    private static Map<Long, List<EvalAnn>> group(List<EvalAnn> anns, EvalParams p, Map<Long, Integer> imageIndex,
             Map<Integer, Integer> catIndex) {
         int images = p.imgIds().length;
-        int cats = p.useCats() ? p.catIds().length : 1;
-        List<List<EvalAnn>> out = new ArrayList<>(cats * images);
-        for (int n = 0; n < cats * images; n++) {
-            out.add(new ArrayList<>(0));
-        }
+        Map<Long, List<EvalAnn>> out = new HashMap<>();
         for (EvalAnn a : anns) {
             Integer i = imageIndex.get(a.imageId());
             Integer k = p.useCats() ? catIndex.get(a.categoryId()) : Integer.valueOf(0);
             if (i != null && k != null) {
-                out.get(k * images + i).add(a);
+                out.computeIfAbsent((long) k * images + i, x -> new ArrayList<>(2)).add(a);
             }
         }
         return out;
