@@ -161,7 +161,9 @@ public final class CocoTopology {
         }
         AvroSerde<BatchDelta> deltaSerde = new AvroSerde<>(BatchDelta.class, client, serdeConfig);
         AvroSerde<BatchReport> reportSerde = new AvroSerde<>(BatchReport.class, client, serdeConfig);
-        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.BATCH_REPORTS), Serdes.String(), reportSerde));
+        // Cached: a report changes with every tally, and its store and changelog need only its last value per commit.
+        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.BATCH_REPORTS), Serdes.String(), reportSerde)
+                .withCachingEnabled());
         deltas.repartition(Repartitioned.with(Serdes.String(), deltaSerde).withName(Stores.BATCH_DELTAS_REPARTITION))
                 .process(BatchReports::new, Named.as("batch-reports"), Stores.BATCH_REPORTS)
                 .to(Topics.BATCH_REPORTS, Produced.with(Serdes.String(), reportSerde).withName("batch-reports-sink"));
