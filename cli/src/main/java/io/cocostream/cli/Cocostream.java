@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             RetractCommand.class,
             AlertsCommand.class,
             BatchesCommand.class,
+            LagCommand.class,
             SynthCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class,
