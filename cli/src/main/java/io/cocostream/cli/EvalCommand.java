@@ -9,7 +9,6 @@ import io.cocostream.eval.EvalFiles;
 import io.cocostream.eval.EvalParams;
 import io.cocostream.eval.EvalParams.IouType;
 import io.cocostream.eval.Summary;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -34,8 +33,8 @@ final class EvalCommand implements Callable<Integer> {
     Path results;
 
     @Option(names = "--iou-type", paramLabel = "T",
-            description = "bbox, segm or keypoints (default: what the results hold: keypoints, else segm for"
-                    + " segmentations without boxes, else bbox).")
+            description = "bbox, segm or keypoints (default: what the results hold, as loadRes reads them: bbox"
+                    + " for boxes, else segm for segmentations, else keypoints).")
     IouType iouType;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "F", description = "text or json (default ${DEFAULT-VALUE}).")
@@ -46,7 +45,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new IllegalArgumentException("--format: '" + format + "' is not text or json");
         }
-        IouType type = iouType != null ? iouType : inferred(results);
+        IouType type = iouType != null ? iouType : EvalFiles.heldBy(results);
         EvalFiles.GroundTruth truth = EvalFiles.groundTruth(gt, type);
         List<EvalAnn> dts;
         try {
@@ -82,14 +81,5 @@ final class EvalCommand implements Callable<Integer> {
                     perCategory[k] < 0 ? "-1" : String.format(Locale.ROOT, "%.3f", perCategory[k]));
         }
         return 0;
-    }
-
-    /** What the results' first entry holds, as loadRes looks at it. */
-    private static IouType inferred(Path results) throws java.io.IOException {
-        var first = new ObjectMapper().readTree(Files.newInputStream(results)).path(0);
-        if (first.has("keypoints") && !first.has("bbox")) {
-            return IouType.keypoints;
-        }
-        return first.has("segmentation") && !first.has("bbox") ? IouType.segm : IouType.bbox;
     }
 }

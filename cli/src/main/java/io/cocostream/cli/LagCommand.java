@@ -64,13 +64,7 @@ final class LagCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> admin = new HashMap<>();
-        connection.clientConfig().forEach((k, v) -> {
-            if (!k.startsWith("schema.registry.") && !k.startsWith("basic.auth.")) {
-                admin.put(k, v); // the registry's settings are not the admin client's
-            }
-        });
-        try (Admin a = Admin.create(admin)) {
+        try (Admin a = Admin.create(connection.clientConfig())) {
             Map<TopicPartition, OffsetAndMetadata> committed = a.listConsumerGroupOffsets(applicationId)
                     .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
             committed.values().removeIf(Objects::isNull);

@@ -15,8 +15,10 @@ import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.BatchStatus;
 import io.cocostream.schemas.avro.InstanceView;
+import io.cocostream.schemas.avro.ReportStatus;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.synth.Synth;
 import io.cocostream.testing.SharedData;
@@ -149,7 +151,8 @@ class FaultsIT {
         int total = expected.values().stream().mapToInt(Integer::intValue).sum();
         assertTrue(total >= 20, "planted defects: " + expected);
         try (EmbeddedCluster c = cluster(dir)) {
-            Ingest.run(Ingest.Options.of(file), b -> new KafkaSink(c.clientConfig(), b), new Ingest.Progress() { });
+            Ingest.Result delivered = Ingest.run(Ingest.Options.of(file), b -> new KafkaSink(c.clientConfig(), b),
+                    new Ingest.Progress() { });
             String[] streams = {"streams", "--application-id", "faults-it", "--threads", "1", "--state-dir"};
             Path state = dir.resolve("state-1");
             try (ChildJvm first = ChildJvm.start(dir.resolve("streams-1.log"),
@@ -174,6 +177,17 @@ class FaultsIT {
                 Thread.sleep(3000); // anything duplicated would have come by now
                 assertEquals(expected, count(alerts(c)), "each planted defect's alerts exactly once, no other");
                 assertViewsEqualTheFile(c, file);
+                // The delivery's report, kept through both kills and a lost state, counts each event and alert once
+                await("the delivery's report VALIDATED", Duration.ofSeconds(30), () -> report(c, delivered.batchId())
+                        .filter(r -> r.getStatus() == ReportStatus.VALIDATED).isPresent());
+                BatchReport r = report(c, delivered.batchId()).orElseThrow();
+                assertEquals(5000, r.getImagesValidated(), r.toString());
+                assertEquals(delivered.annotations(), r.getAnnotationsValidated());
+                Map<String, Long> byRule = new TreeMap<>();
+                expected.forEach((key, n) -> byRule.merge(key.substring(0, key.indexOf(' ')), (long) n, Long::sum));
+                Map<String, Long> reported = new TreeMap<>(r.getErrors());
+                r.getWarnings().forEach((rule, n) -> reported.merge(rule, n, Long::sum));
+                assertEquals(byRule, reported, "the report's counts per rule are check's");
                 third.terminate();
                 third.awaitExit(Duration.ofSeconds(15));
             }
@@ -218,6 +232,17 @@ class FaultsIT {
                 app.awaitExit(Duration.ofSeconds(15));
             }
         }
+    }
+
+    /** The latest committed report of {@code batch} on coco.batch-reports.v1. */
+    private static Optional<BatchReport> report(EmbeddedCluster c, String batch) {
+        BatchReport last = null;
+        for (Committed.Entry e : Committed.read(c, Topics.BATCH_REPORTS, false)) {
+            if (batch.equals(e.key())) {
+                last = (BatchReport) e.value();
+            }
+        }
+        return Optional.ofNullable(last);
     }
 
     /** A synthetic delivery with the area of every {@code every}-th annotation tripled. */

@@ -1,5 +1,7 @@
 package io.cocostream.eval;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cocostream.eval.EvalParams.IouType;
@@ -78,10 +80,9 @@ public final class EvalFiles {
         if (list.isEmpty()) {
             return out;
         }
-        JsonNode first = list.get(0);
-        // loadRes decides every result's kind from the first one
-        boolean boxes = first.has("bbox") && !first.get("bbox").isEmpty();
-        boolean segments = !boxes && first.has("segmentation");
+        IouType held = heldBy(list.get(0));
+        boolean boxes = held == IouType.bbox;
+        boolean segments = held == IouType.segm;
         MaskScratch scratch = new MaskScratch();
         for (int i = 0; i < list.size(); i++) {
             JsonNode r = list.get(i);
@@ -139,6 +140,26 @@ public final class EvalFiles {
             out.add(new EvalAnn(id, imageId, cat, area, bbox, false, score, mask, kp, 0));
         }
         return out;
+    }
+
+    /**
+     * What a results file holds, as loadRes decides it for every result from the first one: boxes
+     * (a non-empty bbox), else segmentations, else keypoints. Reads only that first result.
+     */
+    public static IouType heldBy(Path results) throws IOException {
+        try (JsonParser p = JSON.createParser(results.toFile())) {
+            if (p.nextToken() != JsonToken.START_ARRAY || p.nextToken() != JsonToken.START_OBJECT) {
+                return IouType.bbox; // empty or not an array: results() says what is wrong
+            }
+            return heldBy((JsonNode) p.readValueAsTree());
+        }
+    }
+
+    private static IouType heldBy(JsonNode first) {
+        if (first.has("bbox") && !first.get("bbox").isEmpty()) {
+            return IouType.bbox;
+        }
+        return first.has("segmentation") ? IouType.segm : IouType.keypoints;
     }
 
     private static Rle mask(JsonNode seg, int[] size, String where, MaskScratch scratch) {

@@ -84,7 +84,8 @@ public record Summary(double[] stats, List<String> lines) {
     private static double mean(CocoEval.Result r, boolean ap, Double iouThr, int k, int a, int m) {
         EvalParams p = r.params();
         int cats = p.useCats() ? p.catIds().length : 1;
-        double[] values = new double[ap ? r.precision().length : r.recall().length];
+        // at most every threshold, recall point (AP) and category at one area and maxDets
+        double[] values = new double[p.iouThrs().length * (ap ? p.recThrs().length : 1) * (k >= 0 ? 1 : cats)];
         int n = 0;
         for (int t = 0; t < p.iouThrs().length; t++) {
             if (iouThr != null && p.iouThrs()[t] != iouThr) {

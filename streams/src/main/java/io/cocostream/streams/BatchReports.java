@@ -11,7 +11,6 @@ import io.cocostream.schemas.avro.ValidationAlert;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -138,7 +137,7 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
         report.setStatus(ReportStatus.VALIDATED);
         report.setValidatedAt(now);
         report.setValidationMs(now.toEpochMilli() - report.getReceivedAt().toEpochMilli());
-        Map<String, Long> used = new HashMap<>(report.getInstancesPerCategory());
+        Map<String, Long> used = report.getInstancesPerCategory();
         List<Integer> unused = report.getCategoryIds().stream().filter(id -> !used.containsKey(Integer.toString(id)))
                 .toList();
         report.setCategoriesWithoutInstances(unused);

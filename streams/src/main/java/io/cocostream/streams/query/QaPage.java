@@ -13,7 +13,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -216,11 +218,11 @@ public final class QaPage implements AutoCloseable {
 
     private void asset(HttpExchange x, String name) throws IOException {
         if (!name.matches("[a-z0-9-]+\\.(html|js|css)")) {
-            throw new java.util.NoSuchElementException("no asset " + name);
+            throw new NoSuchElementException("no asset " + name);
         }
         try (InputStream in = QaPage.class.getResourceAsStream(ASSETS + name)) {
             if (in == null) {
-                throw new java.util.NoSuchElementException("no asset " + name);
+                throw new NoSuchElementException("no asset " + name);
             }
             bytes(x, type(name), in.readAllBytes());
         }
@@ -230,14 +232,14 @@ public final class QaPage implements AutoCloseable {
     private void image(HttpExchange x, String fileName) throws IOException {
         Path file = imagesDir == null ? null : imagesDir.resolve(fileName).normalize();
         if (file == null || !file.startsWith(imagesDir) || !Files.isRegularFile(file)) {
-            throw new java.util.NoSuchElementException(imagesDir == null ? "no --images-dir: no local photos"
+            throw new NoSuchElementException(imagesDir == null ? "no --images-dir: no local photos"
                     : "no image " + fileName + " in the images dir");
         }
         bytes(x, type(fileName), Files.readAllBytes(file));
     }
 
     private static String type(String name) {
-        return TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1).toLowerCase(java.util.Locale.ROOT),
+        return TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT),
                 "application/octet-stream");
     }
 
