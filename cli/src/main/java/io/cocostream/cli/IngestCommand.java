@@ -69,6 +69,11 @@ final class IngestCommand implements Callable<Integer> {
             + " annotations of the kind).")
     boolean redeliver;
 
+    @Option(names = "--run", paramLabel = "NAME", description = "The run a results file belongs to (default: the file's"
+            + " name without its extension). A run's batches add up: the result ids of each continue after the earlier"
+            + " ones', as loadRes would number the files put together.")
+    String run;
+
     @Option(names = "--max-annotations-per-image", defaultValue = "100000", paramLabel = "N",
             description = "An image with more annotations is dead-lettered, not published; the rest of the file is"
                     + " (default ${DEFAULT-VALUE}; the largest real COCO image has a few hundred). An image whose event"
@@ -118,7 +123,7 @@ final class IngestCommand implements Callable<Integer> {
         String who = producer != null ? producer : System.getenv().getOrDefault("COCOSTREAM_PRODUCER",
                 System.getProperty("user.name", "unknown"));
         Ingest.Options o = Ingest.Options.of(f).withProducer(who).withPngDir(pngDir).withChunkImages(chunkImages)
-                .withKind(kind == null ? null : Kind.parse(kind)).withRedeliver(redeliver)
+                .withKind(kind == null ? null : Kind.parse(kind)).withRedeliver(redeliver).withRun(run)
                 .withMaxAnnotationsPerImage(maxAnnotationsPerImage);
         if (spillDir != null) {
             o = o.withSpillDir(spillDir);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,8 +24,11 @@ import java.util.TreeSet;
 public final class CocoEval {
     private CocoEval() {}
 
-    /** One image and category at one area range: its detections' matches at each threshold (pycocotools' evalImgs entry). */
-    record ImageEval(double[] dtScores, long[][] dtMatches, boolean[][] dtIgnore, boolean[] gtIgnore) {}
+    /**
+     * One image and category at one area range: its detections' matches at each threshold
+     * (pycocotools' evalImgs entry; a match is the matched annotation's id, 0 for none).
+     */
+    public record ImageEval(double[] dtScores, long[][] dtMatches, boolean[][] dtIgnore, boolean[] gtIgnore) {}
 
     /**
      * The accumulated result: {@code precision[t][r][k][a][m]} and {@code recall[t][k][a][m]}
@@ -59,24 +63,71 @@ public final class CocoEval {
         Map<Long, List<EvalAnn>> g = group(gts, p, imageIndex, catIndex);
         Map<Long, List<EvalAnn>> d = group(dts, p, imageIndex, catIndex);
         int areas = p.areaRng().length;
-        int maxDet = p.maxDets()[p.maxDets().length - 1];
         ImageEval[] evals = new ImageEval[cats * areas * images];
         Set<Long> keys = new TreeSet<>(g.keySet());
         keys.addAll(d.keySet());
         for (long key : keys) {
             int k = (int) (key / images);
             int i = (int) (key % images);
-            List<EvalAnn> gt = g.getOrDefault(key, List.of());
-            List<EvalAnn> sorted = byScore(d.getOrDefault(key, List.of()));
-            if (sorted.size() > maxDet) {
-                sorted = sorted.subList(0, maxDet);
-            }
-            double[][] ious = ious(p, sorted, gt);
+            ImageEval[] perArea = evaluateCell(p, g.getOrDefault(key, List.of()), d.getOrDefault(key, List.of()));
             for (int a = 0; a < areas; a++) {
-                evals[(k * areas + a) * images + i] = evaluateImg(p, gt, sorted, ious, p.areaRng()[a], maxDet);
+                evals[(k * areas + a) * images + i] = perArea[a];
             }
         }
         return accumulate(p, evals, cats, images);
+    }
+
+    /**
+     * One image's evaluation, per category of its ground truth or detections (all as one category
+     * without useCats, key 0): each area range's {@link ImageEval}, as evaluate finds them.
+     */
+    public static Map<Integer, ImageEval[]> evaluateImage(EvalParams p, List<EvalAnn> gts, List<EvalAnn> dts) {
+        Map<Integer, List<EvalAnn>> g = byCategory(gts, p);
+        Map<Integer, List<EvalAnn>> d = byCategory(dts, p);
+        Set<Integer> cats = new TreeSet<>(g.keySet());
+        cats.addAll(d.keySet());
+        Map<Integer, ImageEval[]> out = new LinkedHashMap<>();
+        for (int c : cats) {
+            out.put(c, evaluateCell(p, g.getOrDefault(c, List.of()), d.getOrDefault(c, List.of())));
+        }
+        return out;
+    }
+
+    /**
+     * accumulate over evaluations laid out {@code [k][a][i]} (category, area range, image in the
+     * parameters' orders; null where an image has neither ground truth nor detections).
+     */
+    public static Result accumulate(EvalParams p, ImageEval[] evals) {
+        int cats = p.useCats() ? p.catIds().length : 1;
+        int images = p.imgIds().length;
+        if (evals.length != cats * p.areaRng().length * images) {
+            throw new IllegalArgumentException("expected " + cats * p.areaRng().length * images + " image evaluations, got "
+                    + evals.length);
+        }
+        return accumulate(p, evals, cats, images);
+    }
+
+    private static Map<Integer, List<EvalAnn>> byCategory(List<EvalAnn> anns, EvalParams p) {
+        Map<Integer, List<EvalAnn>> out = new HashMap<>();
+        for (EvalAnn a : anns) {
+            out.computeIfAbsent(p.useCats() ? a.categoryId() : 0, x -> new ArrayList<>(2)).add(a);
+        }
+        return out;
+    }
+
+    /** One (category, image): its detections sorted and cut at the largest maxDets, matched at every area range. */
+    private static ImageEval[] evaluateCell(EvalParams p, List<EvalAnn> gt, List<EvalAnn> dt) {
+        int maxDet = p.maxDets()[p.maxDets().length - 1];
+        List<EvalAnn> sorted = byScore(dt);
+        if (sorted.size() > maxDet) {
+            sorted = sorted.subList(0, maxDet);
+        }
+        double[][] ious = ious(p, sorted, gt);
+        ImageEval[] out = new ImageEval[p.areaRng().length];
+        for (int a = 0; a < out.length; a++) {
+            out[a] = evaluateImg(p, gt, sorted, ious, p.areaRng()[a], maxDet);
+        }
+        return out;
     }
 
     /** The annotations of each (category, image) of the parameters that has any, in their input order; key k * images + i. */

@@ -105,14 +105,10 @@ public final class EvalFiles {
             double[] kp = null;
             if (boxes) {
                 bbox = box(r.get("bbox"));
-                area = bbox[2] * bbox[3];
+                area = LoadRes.boxArea(bbox);
                 if (type == IouType.segm) {
-                    double x1 = bbox[0];
-                    double x2 = bbox[0] + bbox[2];
-                    double y1 = bbox[1];
-                    double y2 = bbox[1] + bbox[3];
                     mask = r.has("segmentation") ? mask(r.get("segmentation"), size, where, scratch)
-                            : Masks.frPoly(new double[] {x1, y1, x1, y2, x2, y2, x2, y1}, size[0], size[1], scratch);
+                            : Masks.frPoly(LoadRes.boxPolygon(bbox), size[0], size[1], scratch);
                 }
             } else if (segments) {
                 Rle m = mask(r.get("segmentation"), size, where, scratch);
@@ -124,18 +120,12 @@ public final class EvalFiles {
                 if (kp == null || kp.length == 0) {
                     throw new IllegalArgumentException(where + ": expected bbox, segmentation or keypoints");
                 }
-                double x0 = Double.MAX_VALUE;
-                double x1 = -Double.MAX_VALUE;
-                double y0 = Double.MAX_VALUE;
-                double y1 = -Double.MAX_VALUE;
-                for (int j = 0; j + 1 < kp.length; j += 3) {
-                    x0 = Math.min(x0, kp[j]);
-                    x1 = Math.max(x1, kp[j]);
-                    y0 = Math.min(y0, kp[j + 1]);
-                    y1 = Math.max(y1, kp[j + 1]);
+                try {
+                    bbox = LoadRes.keypointBox(kp);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ".keypoints: " + e.getMessage(), e);
                 }
-                area = (x1 - x0) * (y1 - y0);
-                bbox = new double[] {x0, y0, x1 - x0, y1 - y0};
+                area = LoadRes.boxArea(bbox);
             }
             out.add(new EvalAnn(id, imageId, cat, area, bbox, false, score, mask, kp, 0));
         }

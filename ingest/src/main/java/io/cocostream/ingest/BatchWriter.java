@@ -11,6 +11,7 @@ import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.PanopticEvent;
 import io.cocostream.schemas.avro.Provenance;
 import io.cocostream.schemas.avro.RejectedAnnotation;
+import io.cocostream.schemas.avro.ResultAnnotation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,12 @@ final class BatchWriter {
     private final int chunkImages;
     private final int maxAnnotationsPerImage;
     private final Kind kind;
+    /** A results file's run (null for any other kind). */
+    private final String run;
+    /** What the run's earlier batches hold: this batch's result ids continue after theirs, as loadRes numbers the run. */
+    private long resultIdOffset;
     private final AvroWriter avro = new AvroWriter();
+    private final AvroWriter itemAvro = new AvroWriter();
     private final RecordDecoder decoder = new RecordDecoder();
     private final Map<String, Long> perTopic = new TreeMap<>();
     private byte[] provenanceBytes;
@@ -51,12 +57,13 @@ final class BatchWriter {
     /** An event's bytes beyond its image and annotations: image id, provenance, framing. */
     private static final long EVENT_OVERHEAD_BYTES = 1024;
 
-    BatchWriter(Intake in, Path file, int chunkImages, int maxAnnotationsPerImage) {
+    BatchWriter(Intake in, Path file, int chunkImages, int maxAnnotationsPerImage, String run) {
         this.in = in;
         this.file = file;
         this.chunkImages = chunkImages;
         this.maxAnnotationsPerImage = maxAnnotationsPerImage;
         this.kind = in.kind;
+        this.run = kind == Kind.RESULTS ? run : null;
     }
 
     /** Writes batch {@code batchId} of the file whose hash is {@code sha256} to {@code sink}. */
@@ -69,6 +76,14 @@ final class BatchWriter {
                     last.getCategories(), last.getDeadLetters(), true, last.getImages(), in.firstError());
         }
         long resumeAfter = last == null ? 0 : last.getImages();
+        if (run != null) {
+            for (BatchManifest earlier : sink.runManifests(run)) {
+                if (!earlier.getBatchId().equals(batchId) && earlier.getStatus() != BatchStatus.IN_PROGRESS
+                        && earlier.getStatus() != BatchStatus.FAILED) {
+                    resultIdOffset += earlier.getAnnotations() + earlier.getDeadLetters();
+                }
+            }
+        }
         if (last != null) {
             // The final manifest describes the whole batch: what earlier runs wrote counts too.
             last.getRecordsPerTopic().forEach(perTopic::put);
@@ -213,7 +228,8 @@ final class BatchWriter {
                 .setStartedAt(started).setCompletedAt(Instant.now()).setStatus(status).setImages(imagesDone)
                 .setAnnotations(in.annotations()).setCategories(in.categories.size())
                 .setDeadLetters(deadLetters()).setRecordsPerTopic(new TreeMap<>(perTopic))
-                .setRanges(sink.ranges()).setCategoryIds(in.categories.stream().map(Category::getId).toList()).build();
+                .setRanges(sink.ranges()).setCategoryIds(in.categories.stream().map(Category::getId).toList())
+                .setRun(run).build();
     }
 
     /** The event schema of this kind. */
@@ -224,7 +240,7 @@ final class BatchWriter {
     /**
      * An event assembled from its encoded parts, without decoding them: every per-image event but
      * panoptic's is image_id, image (union, absent for results), annotations (array), provenance,
-     * rejected (array).
+     * rejected (array), and for results the run.
      */
     private byte[] encodedEvent(int img, long[] order, int from, int to, Provenance prov, List<byte[]> rejected)
             throws IOException {
@@ -246,7 +262,13 @@ final class BatchWriter {
         e.setItemCount(to - from);
         for (int k = from; k < to; k++) {
             e.startItem();
-            in.items.writeTo((int) order[k], img, e);
+            if (resultIdOffset == 0) {
+                in.items.writeTo((int) order[k], img, e);
+            } else {
+                ResultAnnotation r = decoder.decode(ResultAnnotation.class, in.items.read((int) order[k], img));
+                r.setId(r.getId() + resultIdOffset);
+                e.writeFixed(itemAvro.encode(r));
+            }
         }
         e.writeArrayEnd();
         e.writeFixed(provenanceBytes);
@@ -257,6 +279,9 @@ final class BatchWriter {
             e.writeFixed(r);
         }
         e.writeArrayEnd();
+        if (kind == Kind.RESULTS) {
+            e.writeString(run);
+        }
         return avro.end();
     }
 

@@ -153,10 +153,10 @@ final class Converters {
                 .build();
     }
 
-    /** A detection result; {@code id} is loadRes's: 1-based position in the file. */
+    /** A detection result; {@code id} is loadRes's, whatever the file says: 1-based position in the file. */
     static ResultAnnotation result(JsonNode n, long index, Location at, ImageSize image) {
         ResultAnnotation.Builder b = ResultAnnotation.newBuilder()
-                .setId(n.hasNonNull("id") ? nonNegativeLong(n, "id", at) : index + 1)
+                .setId(index + 1)
                 .setImageId(nonNegativeLong(n, "image_id", at))
                 .setCategoryId(Json.optionalInt(n, "category_id", 0, at))
                 .setBbox(n.has("bbox") ? bbox(n, at, true) : List.of())

@@ -18,6 +18,14 @@ public interface EventSink extends AutoCloseable {
     /** The latest manifest written for a batch (to resume it or to skip a finished one). */
     Optional<BatchManifest> lastManifest(String batchId);
 
+    /**
+     * The latest manifest of every batch of a results run, in the order of each one's latest (for
+     * the run's result ids to continue after its earlier batches'). A sink without history has none.
+     */
+    default List<BatchManifest> runManifests(String run) {
+        return List.of();
+    }
+
     /** Sends a record in the open transaction (opening one if needed); key is a Long, a String or null. */
     void send(String topic, Object key, SpecificRecord value);
 

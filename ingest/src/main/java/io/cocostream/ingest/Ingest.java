@@ -41,9 +41,10 @@ public final class Ingest {
      * the file with the sequential scan alone; the default is one per core).
      * {@code maxAnnotationsPerImage}: an image with more is dead-lettered, not published.
      * {@code redeliver}: publish the file again as a new batch even if it was ingested before.
+     * {@code run}: a results file's run (null: the file's name without its extension).
      */
     public record Options(Path file, Kind kind, Path pngDir, String producer, Path spillDir, int chunkImages,
-            int parsers, int maxAnnotationsPerImage, boolean redeliver) {
+            int parsers, int maxAnnotationsPerImage, boolean redeliver, String run) {
         public Options {
             if (chunkImages <= 0) {
                 throw new IllegalArgumentException("chunkImages must be positive: " + chunkImages);
@@ -54,44 +55,61 @@ public final class Ingest {
             if (maxAnnotationsPerImage <= 0) {
                 throw new IllegalArgumentException("maxAnnotationsPerImage must be positive: " + maxAnnotationsPerImage);
             }
+            if (run != null && (run.isBlank() || run.contains("/") || run.contains(","))) {
+                throw new IllegalArgumentException("a run name needs a character and no '/' or ',': '" + run + "'");
+            }
         }
 
         public static Options of(Path file) {
             return new Options(file, null, null, System.getProperty("user.name", "unknown"),
                     Path.of(System.getProperty("java.io.tmpdir")), DEFAULT_CHUNK_IMAGES,
-                    Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_ANNOTATIONS_PER_IMAGE, false);
+                    Runtime.getRuntime().availableProcessors(), DEFAULT_MAX_ANNOTATIONS_PER_IMAGE, false, null);
         }
 
         public Options withKind(Kind v) {
-            return new Options(file, v, pngDir, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver);
+            return new Options(file, v, pngDir, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver, run);
         }
 
         public Options withPngDir(Path v) {
-            return new Options(file, kind, v, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver);
+            return new Options(file, kind, v, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver, run);
         }
 
         public Options withProducer(String v) {
-            return new Options(file, kind, pngDir, v, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver);
+            return new Options(file, kind, pngDir, v, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver, run);
         }
 
         public Options withSpillDir(Path v) {
-            return new Options(file, kind, pngDir, producer, v, chunkImages, parsers, maxAnnotationsPerImage, redeliver);
+            return new Options(file, kind, pngDir, producer, v, chunkImages, parsers, maxAnnotationsPerImage, redeliver, run);
         }
 
         public Options withChunkImages(int v) {
-            return new Options(file, kind, pngDir, producer, spillDir, v, parsers, maxAnnotationsPerImage, redeliver);
+            return new Options(file, kind, pngDir, producer, spillDir, v, parsers, maxAnnotationsPerImage, redeliver, run);
         }
 
         public Options withParsers(int v) {
-            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, v, maxAnnotationsPerImage, redeliver);
+            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, v, maxAnnotationsPerImage, redeliver, run);
         }
 
         public Options withMaxAnnotationsPerImage(int v) {
-            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, parsers, v, redeliver);
+            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, parsers, v, redeliver, run);
+        }
+
+        public Options withRun(String v) {
+            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, redeliver, v);
+        }
+
+        /** The run a results file's batch belongs to. */
+        public String runName() {
+            if (run != null) {
+                return run;
+            }
+            String name = file.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            return dot > 0 ? name.substring(0, dot) : name;
         }
 
         public Options withRedeliver(boolean v) {
-            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, v);
+            return new Options(file, kind, pngDir, producer, spillDir, chunkImages, parsers, maxAnnotationsPerImage, v, run);
         }
     }
 
@@ -120,7 +138,8 @@ public final class Ingest {
             String sha256 = in.isTruncated() ? Digests.sha256(options.file()) : HexFormat.of().formatHex(sha.digest());
             String batchId = batchId(sha256, in.pngDigest(), kind, options.redeliver() ? Instant.now() : null);
             try (EventSink sink = sinkForBatch.apply(batchId)) {
-                return new BatchWriter(in, options.file(), options.chunkImages(), options.maxAnnotationsPerImage())
+                return new BatchWriter(in, options.file(), options.chunkImages(), options.maxAnnotationsPerImage(),
+                        options.runName())
                         .write(sink, batchId, sha256, progress);
             }
         }

@@ -287,7 +287,7 @@ final class Intake implements Closeable {
             if (!ids.add(imageId)) {
                 throw new CocoFormatException(Json.at(at, "image_id"), "second panoptic annotation of image " + imageId);
             }
-        } else if (kind != Kind.RESULTS || e.hasNonNull("id")) {
+        } else if (kind != Kind.RESULTS) { // loadRes numbers results itself
             long id = ((Number) item.get(item.getSchema().getField("id").pos())).longValue();
             if (!ids.add(id)) {
                 throw new CocoFormatException(Json.at(at, "id"), "duplicate annotation id " + id);

@@ -10,7 +10,9 @@ import io.cocostream.schemas.serde.SerdeConfig;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +20,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -118,15 +121,34 @@ public final class KafkaSink implements EventSink {
 
     @Override
     public Optional<BatchManifest> lastManifest(String batchId) {
-        return call("reading coco.batches.v1", () -> readLastManifest(batchId));
+        byte[] key = batchId.getBytes(StandardCharsets.UTF_8);
+        BatchManifest[] last = {null};
+        call("reading coco.batches.v1", () -> scanManifests((k, v) -> {
+            if (Arrays.equals(key, k)) {
+                last[0] = manifests.deserialize(Topics.BATCHES, v);
+            }
+        }));
+        return Optional.ofNullable(last[0]);
     }
 
-    private Optional<BatchManifest> readLastManifest(String batchId) {
+    @Override
+    public List<BatchManifest> runManifests(String run) {
+        Map<String, BatchManifest> last = new LinkedHashMap<>();
+        call("reading coco.batches.v1", () -> scanManifests((k, v) -> {
+            BatchManifest m = manifests.deserialize(Topics.BATCHES, v);
+            if (m != null && run.equals(m.getRun())) {
+                last.remove(m.getBatchId()); // in the order of each batch's last manifest
+                last.put(m.getBatchId(), m);
+            }
+        }));
+        return new ArrayList<>(last.values());
+    }
+
+    /** Every committed record of coco.batches.v1, key and value bytes, from its start to its end now. */
+    private Void scanManifests(BiConsumer<byte[], byte[]> each) {
         Map<String, Object> c = new HashMap<>(config);
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        BatchManifest last = null;
-        byte[] key = batchId.getBytes(StandardCharsets.UTF_8);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo pi : consumer.partitionsFor(Topics.BATCHES)) {
@@ -141,13 +163,11 @@ public final class KafkaSink implements EventSink {
                     throw new TimeoutException("coco.batches.v1 not read to its end");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (java.util.Arrays.equals(key, r.key())) {
-                        last = manifests.deserialize(r.topic(), r.value());
-                    }
+                    each.accept(r.key(), r.value());
                 }
             }
         }
-        return Optional.ofNullable(last);
+        return null;
     }
 
     @Override

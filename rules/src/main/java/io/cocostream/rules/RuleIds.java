@@ -40,6 +40,13 @@ public final class RuleIds {
     public static final String ANNOTATION_ID_UNIQUE = "annotation.id-unique";
     /** A declared category no annotation of the delivery uses: an INFO of the delivery's report. */
     public static final String CATEGORY_WITHOUT_INSTANCES = "category.without-instances";
+    /** Detection results (the results rules; the image's existence is the topology's, after a grace). */
+    public static final String RESULT_IMAGE_EXISTS = "result.image-exists";
+    public static final String RESULT_CATEGORY_EXISTS = "result.category-exists";
+    public static final String RESULT_SCORE = "result.score";
+    public static final String RESULT_BBOX = "result.bbox";
+    public static final String RESULT_SEGMENTATION_SIZE = "result.segmentation-size";
+    public static final String RESULT_KEYPOINTS_LENGTH = "result.keypoints-length";
     /** What ingest dead-letters: a record that cannot be read as COCO. */
     public static final String FORMAT = "format";
 
@@ -49,7 +56,8 @@ public final class RuleIds {
             KEYPOINTS_VISIBILITY, KEYPOINTS_UNLABELED_ZERO, KEYPOINTS_COUNT, KEYPOINTS_INSIDE_IMAGE, KEYPOINTS_NEAR_BBOX,
             KEYPOINTS_SKELETON, CAPTIONS_COUNT, CAPTIONS_EMPTY, CAPTIONS_DUPLICATE, PANOPTIC_SEGMENT_UNIQUE,
             PANOPTIC_SEGMENT_IN_PNG, PANOPTIC_PNG_IN_SEGMENTS, PANOPTIC_ISTHING, DENSEPOSE_PART, DENSEPOSE_UV,
-            DENSEPOSE_XY, DENSEPOSE_LENGTHS, DENSEPOSE_MASKS, ANNOTATION_ID_UNIQUE, ANNOTATION_NEAR_DUPLICATE, CATEGORY_WITHOUT_INSTANCES, FORMAT);
+            DENSEPOSE_XY, DENSEPOSE_LENGTHS, DENSEPOSE_MASKS, ANNOTATION_ID_UNIQUE, ANNOTATION_NEAR_DUPLICATE, CATEGORY_WITHOUT_INSTANCES, RESULT_IMAGE_EXISTS,
+            RESULT_CATEGORY_EXISTS, RESULT_SCORE, RESULT_BBOX, RESULT_SEGMENTATION_SIZE, RESULT_KEYPOINTS_LENGTH, FORMAT);
 
     private RuleIds() {}
 }

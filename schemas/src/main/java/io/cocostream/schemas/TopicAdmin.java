@@ -52,7 +52,7 @@ public final class TopicAdmin {
                     }
                 }
             }
-            List<String> imageKeyed = Topics.ALL.stream().filter(t -> t.key() == Topics.Key.IMAGE_ID)
+            List<String> imageKeyed = Topics.ALL.stream().filter(t -> t.key() == Topics.Key.IMAGE_ID || t.key() == Topics.Key.RUN_IMAGE)
                     .map(Topics.TopicSpec::name).toList();
             for (TopicDescription td : describe(admin, imageKeyed).values()) {
                 if (td.partitions().size() != partitions) {

@@ -6,6 +6,7 @@ import io.cocostream.schemas.avro.CaptionsEvent;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
 import io.cocostream.schemas.avro.DensePoseEvent;
+import io.cocostream.schemas.avro.Evaluation;
 import io.cocostream.schemas.avro.ImageView;
 import io.cocostream.schemas.avro.InstanceView;
 import io.cocostream.schemas.avro.InstancesEvent;
@@ -13,12 +14,15 @@ import io.cocostream.schemas.avro.PanopticEvent;
 import io.cocostream.schemas.avro.PanopticView;
 import io.cocostream.schemas.avro.PersonKeypointsEvent;
 import io.cocostream.schemas.avro.ResultsEvent;
+import io.cocostream.schemas.avro.ResultsView;
 import io.cocostream.schemas.avro.Retraction;
 import io.cocostream.schemas.avro.StuffEvent;
 import io.cocostream.schemas.avro.ValidationAlert;
+import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * The public topic contract: every topic cocostream reads or writes, in one place. Names are
@@ -42,6 +46,8 @@ public final class Topics {
     public static final String IMAGE_VIEW = "coco.image-view.v1";
     public static final String RETRACTIONS = "coco.retractions.v1";
     public static final String BATCH_REPORTS = "coco.batch-reports.v1";
+    public static final String RESULTS_VIEW = "coco.results-view.v1";
+    public static final String EVALUATIONS = "coco.evaluations.v1";
 
     /** How a topic is keyed. */
     public enum Key {
@@ -50,7 +56,12 @@ public final class Topics {
         /** A UTF-8 string (category "kind/id", batch id). */
         STRING,
         /** No meaningful key. */
-        NONE
+        NONE,
+        /**
+         * A UTF-8 string {@code <run>/<image id>} on the partition its image id's key would have
+         * ({@link #partitionOf}): co-partitioned with the image-keyed topics.
+         */
+        RUN_IMAGE
     }
 
     /** One topic: its name, value type, key, and whether it is compacted. */
@@ -82,9 +93,30 @@ public final class Topics {
             new TopicSpec(PANOPTIC_VIEW, PanopticView.class, Key.IMAGE_ID, true),
             new TopicSpec(IMAGE_VIEW, ImageView.class, Key.IMAGE_ID, true),
             new TopicSpec(RETRACTIONS, Retraction.class, Key.IMAGE_ID, false),
-            new TopicSpec(BATCH_REPORTS, BatchReport.class, Key.STRING, true));
+            new TopicSpec(BATCH_REPORTS, BatchReport.class, Key.STRING, true),
+            new TopicSpec(RESULTS_VIEW, ResultsView.class, Key.RUN_IMAGE, true),
+            new TopicSpec(EVALUATIONS, Evaluation.class, Key.STRING, true));
 
     private Topics() {}
+
+    /** The partition of {@code partitions} an image-id key goes to (the default partitioner over its LongSerializer bytes). */
+    public static int partitionOf(long imageId, int partitions) {
+        if (partitions <= 0) {
+            throw new IllegalArgumentException("partitions must be positive: " + partitions);
+        }
+        byte[] key = ByteBuffer.allocate(Long.BYTES).putLong(imageId).array();
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
+    }
+
+    /** The key {@code <run>/<image id>} of a {@link Key#RUN_IMAGE} topic. */
+    public static String runImageKey(String run, long imageId) {
+        return run + "/" + imageId;
+    }
+
+    /** The image id of a {@link Key#RUN_IMAGE} key (after its last '/': a run name may hold one). */
+    public static long imageOfRunKey(String key) {
+        return Long.parseLong(key.substring(key.lastIndexOf('/') + 1));
+    }
 
     /** The spec of a topic by name. */
     public static TopicSpec spec(String name) {

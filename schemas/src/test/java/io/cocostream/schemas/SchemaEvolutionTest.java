@@ -50,7 +50,7 @@ class SchemaEvolutionTest {
         for (Topics.TopicSpec t : Topics.ALL) {
             assertEquals(true, t.name().matches("coco\\.[a-z-]+\\.v[0-9]+"), t.name());
         }
-        assertEquals(16, Topics.ALL.size());
+        assertEquals(18, Topics.ALL.size());
     }
 
     private static Schema baseline(String name) throws IOException {
