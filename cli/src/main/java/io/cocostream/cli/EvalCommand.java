@@ -1,8 +1,5 @@
 package io.cocostream.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.eval.CocoEval;
 import io.cocostream.eval.EvalAnn;
 import io.cocostream.eval.EvalFiles;
@@ -59,18 +56,7 @@ final class EvalCommand implements Callable<Integer> {
         Summary s = Summary.of(r);
         double[] perCategory = Summary.perCategoryAp(r);
         if (format.equals("json")) {
-            ObjectMapper json = new ObjectMapper();
-            ObjectNode o = json.createObjectNode().put("iouType", type.name());
-            ArrayNode stats = o.putArray("stats");
-            for (double v : s.stats()) {
-                stats.add(v);
-            }
-            ArrayNode cats = o.putArray("per_category");
-            for (int k = 0; k < p.catIds().length; k++) {
-                cats.addObject().put("category_id", p.catIds()[k]).put("name", truth.categories().get(p.catIds()[k]))
-                        .put("ap", perCategory[k]);
-            }
-            System.out.println(o);
+            System.out.println(Summary.json(r, id -> truth.categories().get(id)));
             return 0;
         }
         System.out.println("type=" + type.name());

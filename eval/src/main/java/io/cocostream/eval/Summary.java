@@ -1,10 +1,14 @@
 package io.cocostream.eval;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.eval.EvalParams.IouType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * COCOeval.summarize: the 12 stats of bbox and segm (10 of keypoints) in {@code COCOeval.stats}
@@ -12,6 +16,7 @@ import java.util.List;
  * detections per image, -1 where there is none; and its printed lines, character for character.
  */
 public record Summary(double[] stats, List<String> lines) {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The summary of an evaluation. */
     public static Summary of(CocoEval.Result r) {
@@ -44,6 +49,25 @@ public record Summary(double[] stats, List<String> lines) {
             line(r, false, null, "large", p.maxDets()[2], lines, stats);
         }
         return new Summary(stats.stream().mapToDouble(Double::doubleValue).toArray(), lines);
+    }
+
+    /**
+     * {@code eval --format json}'s object: {@code iouType}, {@code stats} in COCOeval.stats order, and
+     * {@code per_category} (category_id, name as {@code names} gives it, ap) in the params' order.
+     */
+    public static ObjectNode json(CocoEval.Result r, IntFunction<String> names) {
+        ObjectNode o = JSON.createObjectNode().put("iouType", r.params().iouType().name());
+        ArrayNode stats = o.putArray("stats");
+        for (double v : of(r).stats()) {
+            stats.add(v);
+        }
+        ArrayNode cats = o.putArray("per_category");
+        double[] ap = perCategoryAp(r);
+        int[] ids = r.params().catIds();
+        for (int k = 0; k < ap.length && k < ids.length; k++) {
+            cats.addObject().put("category_id", ids[k]).put("name", names.apply(ids[k])).put("ap", ap[k]);
+        }
+        return o;
     }
 
     /** The AP at IoU 0.50:0.95, all areas, the most detections, of each category (-1 where none), in the params' order. */

@@ -276,7 +276,13 @@ final class BatchWriter {
         e.setItemCount(rejected.size());
         for (byte[] r : rejected) {
             e.startItem();
-            e.writeFixed(r);
+            if (resultIdOffset == 0) {
+                e.writeFixed(r);
+            } else {
+                RejectedAnnotation x = decoder.decode(RejectedAnnotation.class, r);
+                x.setId(x.getId() == null ? null : x.getId() + resultIdOffset);
+                e.writeFixed(itemAvro.encode(x));
+            }
         }
         e.writeArrayEnd();
         if (kind == Kind.RESULTS) {

@@ -111,8 +111,9 @@ final class Intake implements Closeable {
             if (!section.equals("categories") && ofBrokenImage(e)) {
                 return; // one root cause, one error: counted on the image's dead letter
             }
-            boolean named = !section.equals("categories") && reject(e, ex);
-            dead(ex, e, section.equals("categories") ? null : e, named);
+            Long id = section.equals("categories") ? null : annotationId(e, index);
+            boolean named = !section.equals("categories") && reject(e, id, ex);
+            dead(ex, e, !section.equals("categories"), id, named);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -123,14 +124,14 @@ final class Intake implements Closeable {
      * of the file's: the image's views are then marked INVALID and an alert names it. Returns
      * whether it did.
      */
-    private boolean reject(JsonNode e, CocoFormatException ex) {
+    private boolean reject(JsonNode e, Long id, CocoFormatException ex) {
         Long imageId = e == null ? null : longOrNull(e.get("image_id"));
         int ordinal = imageId == null ? -1 : images.ordinalOf(imageId);
         if (ordinal < 0) {
             return false; // no image of this file to mark: the dead letter says it all
         }
         Location at = ex.location();
-        RejectedAnnotation r = RejectedAnnotation.newBuilder().setId(longOrNull(e.get("id")))
+        RejectedAnnotation r = RejectedAnnotation.newBuilder().setId(id)
                 .setJsonPath(at == null ? "" : at.jsonPath()).setLine(line(at)).setColumn(column(at))
                 .setReason(ex.reason()).build();
         try {
@@ -179,13 +180,13 @@ final class Intake implements Closeable {
     /** The file is malformed or truncated here: what was read is kept, the rest is this dead letter. */
     void truncated(CocoFormatException e) {
         truncated = true;
-        dead(e, null, null, false);
+        dead(e, null, false, null, false);
     }
 
     /** An image record that cannot be read: one dead letter, on which its annotations are counted. */
     private void brokenImage(JsonNode e, CocoFormatException ex) {
         Long id = e == null ? null : longOrNull(e.get("id"));
-        dead(ex, e, null, false);
+        dead(ex, e, false, null, false);
         if (id != null && images.ordinalOf(id) < 0) {
             brokenImages.put(id, new int[] {deadLetters.size() - 1, 0});
         }
@@ -309,17 +310,21 @@ final class Intake implements Closeable {
      * A dead letter for {@code ex}, with the raw element and, when they can be read from it, its
      * image and annotation ids ({@code annotation} is the element when it is an annotation).
      */
-    private void dead(CocoFormatException ex, JsonNode raw, JsonNode annotation, boolean namedOnEvent) {
+    /** An annotation's id as it can be read (a result's is loadRes's, its 1-based place in the file). */
+    private Long annotationId(JsonNode e, long index) {
+        return kind == Kind.RESULTS ? Long.valueOf(index + 1) : e == null ? null : longOrNull(e.get("id"));
+    }
+
+    private void dead(CocoFormatException ex, JsonNode raw, boolean annotation, Long annotationId, boolean namedOnEvent) {
         if (firstError == null) {
             firstError = ex.getMessage();
         }
         Location at = ex.location();
-        JsonNode image = raw == null ? null : annotation != null ? raw.get("image_id") : raw.get("id");
-        JsonNode id = annotation == null ? null : annotation.get("id");
+        JsonNode image = raw == null ? null : annotation ? raw.get("image_id") : raw.get("id");
         DeadLetter d = DeadLetter.newBuilder().setReason(ex.reason()).setStage(FormatAlerts.INGEST_STAGE).setSourceFile(sourceFile)
                 .setJsonPath(at == null ? null : at.jsonPath()).setLine(line(at)).setColumn(column(at))
                 .setRaw(raw == null ? null : raw.toString())
-                .setImageId(longOrNull(image)).setAnnotationId(longOrNull(id)).setKind(kind.id())
+                .setImageId(longOrNull(image)).setAnnotationId(annotationId).setKind(kind.id())
                 .setNamedOnEvent(namedOnEvent)
                 .setOccurredAt(Instant.now()).build();
         try {

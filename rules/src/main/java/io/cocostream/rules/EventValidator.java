@@ -139,7 +139,7 @@ public final class EventValidator {
     }
 
     /** A {@code format} error for each annotation ingest dead-lettered from the event's image. */
-    private static List<ValidationAlert> rejected(SpecificRecord event) {
+    public static List<ValidationAlert> rejected(SpecificRecord event) {
         Schema.Field f = event.getSchema().getField("rejected");
         @SuppressWarnings("unchecked")
         List<RejectedAnnotation> rejected = f == null ? List.of() : (List<RejectedAnnotation>) event.get(f.pos());

@@ -104,6 +104,7 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
         report.setSourceFile(m.getSourceFile());
         report.setKind(m.getKind());
         report.setProducer(m.getProducer());
+        report.setRun(m.getRun());
         report.setImages(m.getImages());
         report.setAnnotations(m.getAnnotations());
         report.setDeadLetters(m.getDeadLetters());

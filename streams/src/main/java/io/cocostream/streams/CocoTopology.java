@@ -14,7 +14,9 @@ import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.DeadLetter;
+import io.cocostream.schemas.avro.ImageEvaluation;
 import io.cocostream.schemas.avro.ImageView;
+import io.cocostream.schemas.avro.ResultsView;
 import io.cocostream.schemas.avro.PanopticView;
 import io.cocostream.schemas.avro.Retraction;
 import io.cocostream.schemas.avro.ValidationAlert;
@@ -22,7 +24,10 @@ import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -45,13 +50,15 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * {@code coco.retractions.v1}; annotation ids checked across images after a repartition by id
  * ({@link AnnotationIds}); ingest's dead letters that no event names, as {@code format} alerts;
  * each delivery's report on {@code coco.batch-reports.v1} ({@link BatchReports}), after a
- * repartition by batch id of its manifests, its events' tallies and its alerts.
+ * repartition by batch id of its manifests, its events' tallies and its alerts; detection results
+ * beside their image's ground truth ({@link Runs}): validated, in each run's results view
+ * ({@code coco.results-view.v1}) and evaluated image by image as either changes ({@link LiveEval}).
  * Categories come from {@code coco.categories.v1} in a global store.
  * Every source, processor, store, repartition topic and sink is named; the names are in
  * {@link Stores}.
  */
 public final class CocoTopology {
-    /** The kinds whose event topics are validated (results are not validated yet). */
+    /** The kinds whose event topics are validated by {@link Validate} (results are, by {@link Runs}). */
     public static final List<Kind> VALIDATED = List.of(Kind.INSTANCES, Kind.STUFF, Kind.PERSON_KEYPOINTS,
             Kind.CAPTIONS, Kind.PANOPTIC, Kind.DENSEPOSE);
 
@@ -79,7 +86,7 @@ public final class CocoTopology {
                 Consumed.with(Serdes.String(), categorySerde).withName("categories-source"),
                 CategoryUpdater::new);
         List<KStream<Long, Out>> alerts = new ArrayList<>();
-        List<KStream<Long, Out>> tallies = new ArrayList<>();
+        Map<String, KStream<Long, Out>> tallies = new LinkedHashMap<>();
         KStream<Long, Out> parts = b
                 .stream(Topics.RETRACTIONS, Consumed.with(Serdes.Long(), anySerde).withName("retractions-source"))
                 .mapValues(r -> (Out) new Out.Retract((Retraction) r), Named.as("retraction-parts"));
@@ -95,7 +102,7 @@ public final class CocoTopology {
                     .branch((k, v) -> v instanceof Out.Tally, Branched.as("tallies"))
                     .defaultBranch(Branched.as("parts"));
             alerts.add(routed.get("route-" + kind + "-alerts"));
-            tallies.add(routed.get("route-" + kind + "-tallies"));
+            tallies.put(kind, routed.get("route-" + kind + "-tallies"));
             parts = parts.merge(routed.get("route-" + kind + "-parts"), Named.as("merge-parts-" + kind));
         }
 
@@ -109,12 +116,19 @@ public final class CocoTopology {
                 .branch((k, v) -> v instanceof Out.Ref, Branched.as("refs"))
                 .defaultBranch(Branched.as("changes"));
         KStream<Long, Out> changes = views.get("route-views-changes");
+        Map<String, KStream<Long, Out>> byTopic = new LinkedHashMap<>();
         for (String topic : VIEW_TOPICS) {
             String name = topic.substring("coco.".length(), topic.lastIndexOf('.'));
-            changes.filter((k, v) -> ((Out.View) v).topic().equals(topic), Named.as("select-" + name))
-                    .mapValues(v -> ((Out.View) v).value(), Named.as("unwrap-" + name))
+            KStream<Long, Out> selected = changes.filter((k, v) -> ((Out.View) v).topic().equals(topic),
+                    Named.as("select-" + name));
+            byTopic.put(topic, selected);
+            selected.mapValues(v -> ((Out.View) v).value(), Named.as("unwrap-" + name))
                     .to(topic, Produced.with(Serdes.Long(), anySerde).withName(name + "-sink"));
         }
+        Map<String, KStream<Long, Out>> runs = results(b, anySerde, alertSerde, client, serdeConfig,
+                byTopic.get(Topics.IMAGE_VIEW));
+        alerts.add(runs.get("route-results-alerts"));
+        tallies.put(Kind.RESULTS.id(), runs.get("route-results-tallies"));
 
         AvroSerde<AnnotationRef> refSerde = new AvroSerde<>(AnnotationRef.class, client, serdeConfig);
         b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.ANNOTATION_IDS), Serdes.String(), refSerde));
@@ -153,11 +167,11 @@ public final class CocoTopology {
                 .merge(alertValues.filter((k, a) -> a.getBatchId() != null, Named.as("alerts-of-batches"))
                         .map((k, a) -> KeyValue.pair(a.getBatchId(), BatchDelta.newBuilder().setBatchId(a.getBatchId())
                                 .setAlert(a).build()), Named.as("alert-deltas")), Named.as("merge-alert-deltas"));
-        for (int i = 0; i < tallies.size(); i++) {
-            deltas = deltas.merge(tallies.get(i).map((k, v) -> {
+        for (Map.Entry<String, KStream<Long, Out>> t : tallies.entrySet()) {
+            deltas = deltas.merge(t.getValue().map((k, v) -> {
                 BatchDelta d = ((Out.Tally) v).delta();
                 return KeyValue.pair(d.getBatchId(), d);
-            }, Named.as("tally-deltas-" + VALIDATED.get(i).id())), Named.as("merge-tally-deltas-" + VALIDATED.get(i).id()));
+            }, Named.as("tally-deltas-" + t.getKey())), Named.as("merge-tally-deltas-" + t.getKey()));
         }
         AvroSerde<BatchDelta> deltaSerde = new AvroSerde<>(BatchDelta.class, client, serdeConfig);
         AvroSerde<BatchReport> reportSerde = new AvroSerde<>(BatchReport.class, client, serdeConfig);
@@ -168,5 +182,42 @@ public final class CocoTopology {
                 .process(BatchReports::new, Named.as("batch-reports"), Stores.BATCH_REPORTS)
                 .to(Topics.BATCH_REPORTS, Produced.with(Serdes.String(), reportSerde).withName("batch-reports-sink"));
         return b.build();
+    }
+
+    /**
+     * The results (see {@link Runs}): their events and the image views' changes into one processor
+     * that holds the image views' store with its own, so the same task sees an image's ground truth
+     * and every run's results of it; routed to alerts, tallies and the results view's sink, which
+     * puts each {@code <run>/<image id>} on its image's partition.
+     */
+    private static Map<String, KStream<Long, Out>> results(StreamsBuilder b, AvroSerde<SpecificRecord> anySerde,
+            AvroSerde<ValidationAlert> alertSerde, SchemaRegistryClient client, Map<String, Object> serdeConfig,
+            KStream<Long, Out> imageViewChanges) {
+        AvroSerde<ResultsView> viewSerde = new AvroSerde<>(ResultsView.class, client, serdeConfig);
+        AvroSerde<ImageEvaluation> evalSerde = new AvroSerde<>(ImageEvaluation.class, client, serdeConfig);
+        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.RESULTS_VIEW), Serdes.String(), viewSerde));
+        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.RUN_EVALUATIONS), Serdes.String(), evalSerde));
+        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.GROUND_TRUTH_COUNTS), Serdes.String(), evalSerde));
+        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.RUNS), Serdes.String(), Serdes.Long()));
+        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.PENDING_RESULT_IMAGES), Serdes.String(),
+                alertSerde));
+        KStream<Long, Out> events = b
+                .stream(Topics.RESULTS, Consumed.with(Serdes.Long(), anySerde).withName("results-source"))
+                .filter((k, v) -> v != null, Named.as("results-events"))
+                .mapValues(v -> (Out) new Out.Part(Kind.RESULTS, v, null, List.of()), Named.as("results-parts"));
+        Map<String, KStream<Long, Out>> routed = imageViewChanges
+                .merge(events, Named.as("merge-results"))
+                .process(Runs::new, Named.as("results"), Stores.IMAGE_VIEW, Stores.RESULTS_VIEW, Stores.RUN_EVALUATIONS,
+                        Stores.GROUND_TRUTH_COUNTS, Stores.RUNS, Stores.PENDING_RESULT_IMAGES)
+                .split(Named.as("route-results-"))
+                .branch((k, v) -> v instanceof Out.Alert, Branched.as("alerts"))
+                .branch((k, v) -> v instanceof Out.Tally, Branched.as("tallies"))
+                .defaultBranch(Branched.as("views"));
+        routed.get("route-results-views")
+                .map((k, v) -> KeyValue.pair(((Out.RunView) v).key(), ((Out.RunView) v).value()), Named.as("unwrap-results-view"))
+                .to(Topics.RESULTS_VIEW, Produced.with(Serdes.String(), viewSerde).withName("results-view-sink")
+                        .withStreamPartitioner((topic, key, value, partitions) ->
+                                Optional.of(Set.of(Topics.partitionOf(Topics.imageOfRunKey(key), partitions)))));
+        return routed;
     }
 }

@@ -2,6 +2,7 @@ package io.cocostream.streams;
 
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.AnnotationRef;
+import io.cocostream.schemas.avro.ResultsView;
 import io.cocostream.schemas.avro.BatchDelta;
 import io.cocostream.schemas.avro.Retraction;
 import io.cocostream.schemas.avro.ValidationAlert;
@@ -32,6 +33,9 @@ sealed interface Out {
 
     /** A view's new value for {@code topic}; null is a tombstone. */
     record View(String topic, SpecificRecord value) implements Out {}
+
+    /** A run's results view of an image for {@code coco.results-view.v1} (key {@code <run>/<image id>}); null is a tombstone. */
+    record RunView(String key, ResultsView value) implements Out {}
 
     /** An annotation id that entered or left an image's view, for the cross-image id check. */
     record Ref(AnnotationRef ref) implements Out {}

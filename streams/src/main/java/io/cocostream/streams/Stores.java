@@ -24,6 +24,17 @@ public final class Stores {
     /** The repartition by batch id of what counts towards a report (topic {@code <application.id>-batch-deltas-repartition}). */
     public static final String BATCH_DELTAS_REPARTITION = "batch-deltas";
 
+    /** {@code <run>/<image id>} to the run's {@code ResultsView} of the image. */
+    public static final String RESULTS_VIEW = "results-view-store";
+    /** {@code <run>/<iou type>/<image id>} to the run's {@code ImageEvaluation} of the image. */
+    public static final String RUN_EVALUATIONS = "run-evaluations-store";
+    /** {@code <kind>/<image id>} (instances, person_keypoints) to the image's ground truth counts, an {@code ImageEvaluation} without detections. */
+    public static final String GROUND_TRUTH_COUNTS = "ground-truth-counts-store";
+    /** Run to how many images of it this task holds (which runs an image's ground-truth change re-evaluates). */
+    public static final String RUNS = "runs-store";
+    /** {@code <run>/<image id>} to the result.image-exists alert waiting for its image. */
+    public static final String PENDING_RESULT_IMAGES = "pending-result-images";
+
     private Stores() {}
 
     /** A kind's category.exists alerts waiting for their category: {@code pending-categories-<kind>}. */

@@ -4,12 +4,14 @@ import io.cocostream.embedded.registry.EmbeddedSchemaRegistry;
 import io.cocostream.embedded.registry.SchemaLog;
 import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Topics;
+import io.cocostream.schemas.avro.BatchManifest;
 import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
 import io.cocostream.schemas.serde.SerdeConfig;
+import io.cocostream.streams.query.StoreSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,6 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The whole topology in a TopologyTestDriver with an embedded registry: pipe records in by topic,
@@ -48,6 +51,8 @@ final class Driver implements AutoCloseable {
     private final Map<String, BatchReport> latestReports = new LinkedHashMap<>();
     /** Every category piped in, by topic key. */
     final Map<String, Category> categories = new LinkedHashMap<>();
+    /** Each batch's latest manifest piped in. */
+    final Map<String, BatchManifest> manifests = new LinkedHashMap<>();
 
     /** The topics the topology reads; ingest's other records stop here. */
     private static final java.util.Set<String> READ = new java.util.HashSet<>(List.of(Topics.CATEGORIES, Topics.RETRACTIONS,
@@ -55,6 +60,7 @@ final class Driver implements AutoCloseable {
 
     static {
         CocoTopology.VALIDATED.forEach(k -> READ.add(k.topic()));
+        READ.add(Topics.RESULTS);
     }
 
     Driver() throws IOException {
@@ -78,6 +84,10 @@ final class Driver implements AutoCloseable {
         if (value instanceof Category c) {
             categories.put((String) key, c);
         }
+        if (value instanceof BatchManifest m) {
+            manifests.remove(m.getBatchId()); // in the order of each batch's latest, as a sink reads them
+            manifests.put(m.getBatchId(), m);
+        }
         if (!READ.contains(topic)) {
             return;
         }
@@ -85,6 +95,17 @@ final class Driver implements AutoCloseable {
             Serializer<?> keys = Topics.spec(t).key() == Topics.Key.IMAGE_ID ? new LongSerializer() : new StringSerializer();
             return driver.createInputTopic(t, (Serializer<Object>) keys, any.serializer());
         }).pipeInput(key, value);
+    }
+
+    /** The stores as the COCO API reads them. */
+    StoreSource stores() {
+        return new StoreSource(new StoreSource.Queryable() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
+                return (ReadOnlyKeyValueStore<K, V>) driver.getKeyValueStore(name);
+            }
+        });
     }
 
     /** Everything written to a topic since the last read, in order (null values are tombstones). */

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.streams.query.CocoApi;
-import io.cocostream.streams.query.StoreSource;
 import io.cocostream.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.StreamSupport;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,13 +38,7 @@ class CocoApiTest {
         Path instances = SharedData.coco().resolve("instances/instances_val2017_mini.json");
         Deliveries.ingest(d, instances, null);
         Deliveries.ingest(d, SharedData.coco().resolve("captions/captions_val2017_mini.json"), null);
-        api = new CocoApi(new StoreSource(new StoreSource.Queryable() {
-            @Override
-            @SuppressWarnings("unchecked")
-            public <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
-                return (ReadOnlyKeyValueStore<K, V>) d.driver.getKeyValueStore(name);
-            }
-        }));
+        api = new CocoApi(d.stores());
         file = new ObjectMapper().readTree(instances.toFile());
     }
 

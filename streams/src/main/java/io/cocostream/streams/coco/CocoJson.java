@@ -7,6 +7,7 @@ import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.KeypointAnnotation;
 import io.cocostream.schemas.avro.PanopticView;
+import io.cocostream.schemas.avro.ResultAnnotation;
 import io.cocostream.schemas.avro.RleMask;
 import io.cocostream.schemas.avro.Segmentation;
 import io.cocostream.schemas.avro.ValidatedAnnotation;
@@ -94,6 +95,27 @@ public final class CocoJson {
             number(g, v);
         }
         g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** A detection result as loadRes leaves it: a caption result its id, image and caption; others every field they have. */
+    public static void result(JsonGenerator g, long imageId, ResultAnnotation r) throws IOException {
+        g.writeStartObject();
+        if (r.getCaption() != null) {
+            g.writeNumberField("id", r.getId());
+            g.writeNumberField("image_id", imageId);
+            g.writeStringField("caption", r.getCaption());
+            g.writeEndObject();
+            return;
+        }
+        instance(g, r.getId(), imageId, r.getCategoryId(), r.getSegmentation(), r.getArea(), r.getBbox(), r.getIscrowd());
+        if (r.getScore() != null) {
+            g.writeFieldName("score");
+            number(g, r.getScore());
+        }
+        if (!r.getKeypoints().isEmpty()) {
+            doubles(g, "keypoints", r.getKeypoints());
+        }
         g.writeEndObject();
     }
 

@@ -5,6 +5,7 @@ import io.cocostream.schemas.AvroJson;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchReport;
+import io.cocostream.schemas.avro.Evaluation;
 import io.cocostream.schemas.avro.Severity;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroDeserializer;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -27,9 +29,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * What the QA page shows, read from {@code coco.alerts.v1} and {@code coco.batch-reports.v1} from
- * their beginning (committed records only): the last {@link #KEPT} alerts, each delivery's latest
- * report, and every new one pushed to the page's listeners as it comes. One consumer thread; reads
+ * What the QA page shows, read from {@code coco.alerts.v1}, {@code coco.batch-reports.v1} and
+ * {@code coco.evaluations.v1} from their beginning (committed records only): the last
+ * {@link #KEPT} alerts, each delivery's latest report, each run's latest evaluations, and every
+ * new one pushed to the page's listeners as it comes. One consumer thread; reads
  * are copies, safe from any thread.
  */
 public final class AlertFeed implements AutoCloseable {
@@ -39,11 +42,13 @@ public final class AlertFeed implements AutoCloseable {
     /** One alert, numbered in the order the feed read it, with its JSON. */
     public record Entry(long seq, ValidationAlert alert, String json) {}
 
-    /** What a listener hears: each new alert and each new version of a report, as JSON. */
+    /** What a listener hears: each new alert, each new version of a report and each new evaluation, as JSON. */
     public interface Listener {
-        void alert(Entry e);
+        default void alert(Entry e) {}
 
-        void report(BatchReport r, String json);
+        default void report(BatchReport r, String json) {}
+
+        default void evaluation(Evaluation e, String json) {}
     }
 
     /**
@@ -96,6 +101,7 @@ public final class AlertFeed implements AutoCloseable {
     private final AvroDeserializer<SpecificRecord> values = new AvroDeserializer<>();
     private final Deque<Entry> alerts = new ArrayDeque<>();
     private final Map<String, BatchReport> reports = new LinkedHashMap<>();
+    private final Map<String, Evaluation> evaluations = new TreeMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private long seq;
@@ -122,7 +128,7 @@ public final class AlertFeed implements AutoCloseable {
     private void run() {
         try {
             List<TopicPartition> parts = new ArrayList<>();
-            for (String topic : List.of(Topics.ALERTS, Topics.BATCH_REPORTS)) {
+            for (String topic : List.of(Topics.ALERTS, Topics.BATCH_REPORTS, Topics.EVALUATIONS)) {
                 consumer.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
             }
             consumer.assign(parts);
@@ -158,7 +164,18 @@ public final class AlertFeed implements AutoCloseable {
             }
             String json = AvroJson.of(r).toString();
             listeners.forEach(l -> l.report(r, json));
+        } else if (v instanceof Evaluation e) {
+            synchronized (this) {
+                evaluations.put(e.getRun() + "/" + e.getIouType(), e);
+            }
+            String json = AvroJson.of(e).toString();
+            listeners.forEach(l -> l.evaluation(e, json));
         }
+    }
+
+    /** Every run's latest evaluation at each IoU type, by {@code <run>/<iou type>}. */
+    public synchronized List<Evaluation> evaluations() {
+        return new ArrayList<>(evaluations.values());
     }
 
     /** The newest {@code limit} alerts that match, newest last. */

@@ -1,8 +1,13 @@
 package io.cocostream.streams.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cocostream.eval.EvalParams.IouType;
 import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.Category;
+import io.cocostream.schemas.avro.ImageEvaluation;
+import io.cocostream.schemas.avro.ResultsView;
 import io.cocostream.streams.Stores;
 import java.io.IOException;
 import java.net.URI;
@@ -14,11 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -30,9 +38,10 @@ import org.apache.kafka.streams.state.HostInfo;
 /**
  * The COCO API's images across every instance of the app: keys held here are read from the local
  * stores, keys held elsewhere are asked of their instance ({@code application.server}) over its
- * {@code /internal/} endpoints; a question about all images asks every instance.
+ * {@code /internal/} endpoints; a question about all images asks every instance. A run's data
+ * (results, evaluations, ground-truth counts) is likewise asked of {@code /internal/run-data}.
  */
-final class ClusterSource implements CocoApi.Source {
+final class ClusterSource implements CocoApi.Source, RunApi.Data {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final KafkaStreams streams;
@@ -87,6 +96,97 @@ final class ClusterSource implements CocoApi.Source {
     public List<Category> categories(Kind kind) {
         // a global store: every instance holds all of it
         return local.categories(kind);
+    }
+
+    @Override
+    public Map<Long, ResultsView> results(String run, Collection<Long> imageIds) {
+        String q = "what=results&run=" + encode(run);
+        if (imageIds == null) {
+            Map<Long, ResultsView> out = new LinkedHashMap<>(local.results(run, null));
+            others().forEach(h -> records(get(h, "/internal/run-data?" + q), ResultsView.class, out));
+            return out;
+        }
+        Map<HostInfo, List<Long>> byHost = new LinkedHashMap<>();
+        for (long id : imageIds) {
+            byHost.computeIfAbsent(ownerOfImage(id), h -> new ArrayList<>()).add(id);
+        }
+        Map<Long, ResultsView> out = new LinkedHashMap<>();
+        for (Map.Entry<HostInfo, List<Long>> e : byHost.entrySet()) {
+            if (isSelf(e.getKey())) {
+                out.putAll(local.results(run, e.getValue()));
+            } else {
+                records(get(e.getKey(), "/internal/run-data?" + q + "&ids=" + join(e.getValue())), ResultsView.class, out);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<Long, ImageEvaluation> evaluations(String run, IouType type) {
+        Map<Long, ImageEvaluation> out = new HashMap<>(local.evaluations(run, type));
+        String q = "/internal/run-data?what=evaluations&run=" + encode(run) + "&iouType=" + type.name();
+        others().forEach(h -> records(get(h, q), ImageEvaluation.class, out));
+        return out;
+    }
+
+    @Override
+    public Map<Long, ImageEvaluation> groundTruthCounts(Kind kind) {
+        Map<Long, ImageEvaluation> out = new HashMap<>(local.groundTruthCounts(kind));
+        others().forEach(h -> records(get(h, "/internal/run-data?what=ground-truth&kind=" + kind.id()), ImageEvaluation.class,
+                out));
+        return out;
+    }
+
+    @Override
+    public Map<String, Long> runs() {
+        Map<String, Long> out = new TreeMap<>(local.runs());
+        for (HostInfo h : others()) {
+            get(h, "/internal/run-data?what=runs").fields().forEachRemaining(f -> out.merge(f.getKey(), f.getValue().asLong(),
+                    Long::sum));
+        }
+        return out;
+    }
+
+    @Override
+    public List<BatchReport> reports() {
+        List<BatchReport> out = new ArrayList<>(local.reports());
+        for (HostInfo h : others()) {
+            Map<Long, BatchReport> m = new LinkedHashMap<>();
+            records(get(h, "/internal/run-data?what=reports"), BatchReport.class, m);
+            out.addAll(m.values());
+        }
+        return out;
+    }
+
+    /** This instance's answer to {@code /internal/run-data}: records as {@link AvroBytes}, keyed by image id (runs: counts). */
+    static ObjectNode runData(RunApi.Data local, Map<String, String> q) {
+        ObjectNode o = StoreSource.JSON.createObjectNode();
+        String what = q.getOrDefault("what", "");
+        switch (what) {
+            case "results" -> local.results(q.get("run"), q.containsKey("ids") ? CocoApiServer.longs(q, "ids") : null)
+                    .forEach((id, v) -> o.put(String.valueOf(id), AvroBytes.encode(v)));
+            case "evaluations" -> local.evaluations(q.get("run"), IouType.valueOf(q.get("iouType")))
+                    .forEach((id, v) -> o.put(String.valueOf(id), AvroBytes.encode(v)));
+            case "ground-truth" -> local.groundTruthCounts(Kind.parse(q.get("kind")))
+                    .forEach((id, v) -> o.put(String.valueOf(id), AvroBytes.encode(v)));
+            case "runs" -> local.runs().forEach(o::put);
+            case "reports" -> {
+                long i = 0;
+                for (BatchReport r : local.reports()) {
+                    o.put(String.valueOf(i++), AvroBytes.encode(r));
+                }
+            }
+            default -> throw new IllegalArgumentException("what: one of results, evaluations, ground-truth, runs, reports");
+        }
+        return o;
+    }
+
+    private static <T extends SpecificRecord> void records(JsonNode o, Class<T> type, Map<Long, T> out) {
+        o.fields().forEachRemaining(f -> out.put(Long.parseLong(f.getKey()), AvroBytes.decode(type, f.getValue().asText())));
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     /** Which instance holds each key (its active task); keys of no instance yet are skipped. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.cocostream.eval.EvalParams.IouType;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
@@ -40,7 +41,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 /**
  * {@code cocostream serve}: the COCO API over HTTP from the running topology's state stores.
  * {@code /coco/<function>} with pycocotools' names and parameters (lists as {@code 1,2,3}; an
- * optional {@code kind}, default instances); {@code /internal/} is what instances ask each other.
+ * optional {@code kind}, default instances); with {@code run=R} every one of them answers over
+ * that run's results as the COCO object loadRes makes on the kind's ground truth ({@link RunApi}).
+ * {@code /coco/runs} lists the runs, {@code /coco/eval?run=R&iouType=bbox|segm|keypoints} is
+ * COCOeval over what the views hold now. {@code /internal/} is what instances ask each other.
  * 400 for a bad parameter, 404 for an id that does not exist, and 503 with {@code Retry-After}
  * whenever the topology is not RUNNING (starting, restoring its stores, rebalancing): a store that
  * is not fully restored would answer an empty list or a not-found where the data exists.
@@ -53,9 +57,11 @@ public final class CocoApiServer implements AutoCloseable {
     private final StoreSource local;
     private final ClusterSource cluster;
     private final CocoApi api;
+    private final RunApi runs;
     private final KafkaStreams streams;
     private final HostInfo self;
     private final QaPage qa;
+    private final EvaluationPublisher evaluations;
 
     private CocoApiServer(HttpServer server, ExecutorService executor, KafkaStreams streams, HostInfo self, QaPage qa) {
         this.server = server;
@@ -68,9 +74,11 @@ public final class CocoApiServer implements AutoCloseable {
         });
         this.cluster = new ClusterSource(streams, self, local);
         this.api = new CocoApi(cluster);
+        this.runs = new RunApi(cluster, cluster);
         this.streams = streams;
         this.self = self;
         this.qa = qa;
+        this.evaluations = qa == null ? null : EvaluationPublisher.start(qa.feed(), runs, streams, self, qa.clientConfig());
     }
 
     /**
@@ -82,7 +90,11 @@ public final class CocoApiServer implements AutoCloseable {
         return start(streams, self, bindHost, port, null);
     }
 
-    /** Serves as {@link #start(KafkaStreams, HostInfo, String, int)} does, and {@code qa}'s page (closed with the server). */
+    /**
+     * Serves as {@link #start(KafkaStreams, HostInfo, String, int)} does, and {@code qa}'s page (closed
+     * with the server); with a page, each validated results batch's run is evaluated to
+     * {@code coco.evaluations.v1} ({@link EvaluationPublisher}).
+     */
     public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa)
             throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 64);
@@ -173,10 +185,26 @@ public final class CocoApiServer implements AutoCloseable {
     }
 
     /** The stores the API reads (the categories are a global store, always whole). */
-    private static final List<String> QUERIED = List.of(Stores.IMAGE_VIEW, Stores.PANOPTIC_VIEW, Stores.ANNOTATION_IDS);
+    private static final List<String> QUERIED = List.of(Stores.IMAGE_VIEW, Stores.PANOPTIC_VIEW, Stores.ANNOTATION_IDS,
+            Stores.RESULTS_VIEW, Stores.RUN_EVALUATIONS, Stores.GROUND_TRUTH_COUNTS, Stores.RUNS, Stores.BATCH_REPORTS);
 
     private Object result(String path, Kind kind, Map<String, String> q) {
         StoreSource.storeOf(kind); // refuses an unknown kind (400) before any store is touched
+        switch (path) {
+            case "/coco/runs" -> {
+                return runs.runs();
+            }
+            case "/coco/eval" -> {
+                return runs.evaluate(required(q, "run"), iouType(q));
+            }
+            case "/internal/run-data" -> {
+                return ClusterSource.runData(local, q);
+            }
+            default -> {
+                // the call as pycocotools names it, over the views or (run=R) over a run's results
+            }
+        }
+        CocoApi api = q.containsKey("run") ? runs.over(required(q, "run")) : this.api;
         return switch (path) {
             case "/coco/getImgIds" -> api.getImgIds(kind, longs(q, "imgIds"), longs(q, "catIds"));
             case "/coco/getAnnIds" -> api.getAnnIds(kind, longs(q, "imgIds"), longs(q, "catIds"),
@@ -189,8 +217,25 @@ public final class CocoApiServer implements AutoCloseable {
             case "/internal/images" -> entries(local.images(kind, q.containsKey("ids") ? longs(q, "ids") : null));
             case "/internal/owners" -> local.owners(kind, longs(q, "ids"));
             default -> throw new NoSuchElementException("no endpoint " + path + ": /coco/getImgIds, getAnnIds, getCatIds, "
-                    + "loadImgs, loadAnns, loadCats, showAnns");
+                    + "loadImgs, loadAnns, loadCats, showAnns, runs, eval");
         };
+    }
+
+    private static String required(Map<String, String> q, String name) {
+        String v = q.getOrDefault(name, "");
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return v;
+    }
+
+    private static IouType iouType(Map<String, String> q) {
+        String v = q.getOrDefault("iouType", "bbox");
+        try {
+            return IouType.valueOf(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("iouType: '" + v + "' is not bbox, segm or keypoints");
+        }
     }
 
     /**
@@ -300,7 +345,7 @@ public final class CocoApiServer implements AutoCloseable {
         return out;
     }
 
-    private static List<Long> longs(Map<String, String> q, String name) {
+    static List<Long> longs(Map<String, String> q, String name) {
         return list(q, name, Long::parseLong);
     }
 
@@ -329,6 +374,9 @@ public final class CocoApiServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        if (evaluations != null) {
+            evaluations.close();
+        }
         if (qa != null) {
             qa.close();
         }

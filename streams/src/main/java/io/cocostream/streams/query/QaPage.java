@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import io.cocostream.schemas.AvroJson;
 import io.cocostream.schemas.avro.BatchReport;
+import io.cocostream.schemas.avro.Evaluation;
 import io.cocostream.schemas.avro.Image;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  * The QA page {@code serve} adds beside the COCO API: the page and its assets (all in the jar, no
  * CDN), {@code /alerts} (JSON, filtered), {@code /alerts/stream} (server-sent events: the held
  * alerts after {@code after}, then each new one, as {@code event: alert}; every report version as
- * {@code event: report}),
- * {@code /batches} (every delivery's latest report), and {@code /images/<file_name>} from
+ * {@code event: report}, every run's evaluation as {@code event: evaluation}),
+ * {@code /batches} (every delivery's latest report), {@code /evaluations} (each run's latest
+ * COCOeval stats per IoU type, from {@code coco.evaluations.v1}), and {@code /images/<file_name>} from
  * {@code --images-dir} when given. None of it needs the topology's stores: it answers while they
  * restore.
  */
@@ -48,6 +50,7 @@ public final class QaPage implements AutoCloseable {
             "png", "image/png", "svg", "image/svg+xml");
 
     private final AlertFeed feed;
+    private final Map<String, Object> clientConfig;
     private final Path imagesDir;
     private final ExecutorService streams = new ThreadPoolExecutor(0, MAX_STREAMS, 60, TimeUnit.SECONDS,
             new SynchronousQueue<>(), r -> {
@@ -56,19 +59,30 @@ public final class QaPage implements AutoCloseable {
                 return t;
             });
 
-    private QaPage(AlertFeed feed, Path imagesDir) {
+    private QaPage(AlertFeed feed, Path imagesDir, Map<String, Object> clientConfig) {
         this.feed = feed;
+        this.clientConfig = clientConfig;
         this.imagesDir = imagesDir == null ? null : imagesDir.toAbsolutePath().normalize();
     }
 
     /** The page over the cluster of {@code clientConfig}; photos from {@code imagesDir} (null: their coco_url, if any). */
     public static QaPage start(Map<String, Object> clientConfig, Path imagesDir) {
-        return new QaPage(AlertFeed.start(clientConfig), imagesDir);
+        return new QaPage(AlertFeed.start(clientConfig), imagesDir, clientConfig);
+    }
+
+    /** The feed the page reads (alerts, reports, evaluations). */
+    AlertFeed feed() {
+        return feed;
+    }
+
+    /** The cluster's client settings the page reads with. */
+    Map<String, Object> clientConfig() {
+        return clientConfig;
     }
 
     /** Whether {@code path} is the page's. */
     static boolean handles(String path) {
-        return path.equals("/") || path.equals("/alerts") || path.equals("/alerts/stream") || path.equals("/batches")
+        return path.equals("/") || path.equals("/alerts") || path.equals("/alerts/stream") || path.equals("/batches") || path.equals("/evaluations")
                 || path.startsWith("/assets/") || path.startsWith("/images/");
     }
 
@@ -93,6 +107,7 @@ public final class QaPage implements AutoCloseable {
             case "/" -> asset(x, "index.html");
             case "/alerts" -> alerts(x, q);
             case "/batches" -> batches(x);
+            case "/evaluations" -> evaluations(x);
             case "/alerts/stream" -> {
                 return stream(x, AlertFeed.Filter.of(q), after(x, q));
             }
@@ -127,6 +142,14 @@ public final class QaPage implements AutoCloseable {
         CocoApiServer.send(x, 200, body.append(']').toString());
     }
 
+    private void evaluations(HttpExchange x) throws IOException {
+        ArrayNode out = StoreSource.JSON.createArrayNode();
+        for (Evaluation e : feed.evaluations()) {
+            out.add(AvroJson.of(e));
+        }
+        CocoApiServer.send(x, 200, out.toString());
+    }
+
     private void batches(HttpExchange x) throws IOException {
         ArrayNode out = StoreSource.JSON.createArrayNode();
         for (BatchReport r : feed.reports()) {
@@ -138,7 +161,7 @@ public final class QaPage implements AutoCloseable {
     /**
      * Server-sent events on a thread of their own: the matching alerts after {@code after} (or the
      * {@code Last-Event-ID} a reconnecting page sends) that the feed holds, then each new one; every
-     * report, then each new version; after a heartbeat's silence, a comment.
+     * report and every run's evaluation, then each new version; after a heartbeat's silence, a comment.
      */
     private boolean stream(HttpExchange x, AlertFeed.Filter f, long after) throws IOException {
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>(10_000);
@@ -152,7 +175,12 @@ public final class QaPage implements AutoCloseable {
 
             @Override
             public void report(BatchReport r, String json) {
-                queue.offer(json);
+                queue.offer("event: report\ndata: " + json + "\n\n");
+            }
+
+            @Override
+            public void evaluation(Evaluation e, String json) {
+                queue.offer("event: evaluation\ndata: " + json + "\n\n");
             }
         };
         try {
@@ -170,12 +198,15 @@ public final class QaPage implements AutoCloseable {
                     for (BatchReport r : feed.reports()) {
                         write(out, "event: report\ndata: " + AvroJson.of(r) + "\n\n");
                     }
+                    for (Evaluation e : feed.evaluations()) {
+                        write(out, "event: evaluation\ndata: " + AvroJson.of(e) + "\n\n");
+                    }
                     while (!Thread.currentThread().isInterrupted()) {
                         Object next = queue.poll(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
                         if (next instanceof AlertFeed.Entry e) {
                             last = send(out, e, last);
                         } else {
-                            write(out, next == null ? ": heartbeat\n\n" : "event: report\ndata: " + next + "\n\n");
+                            write(out, next == null ? ": heartbeat\n\n" : (String) next);
                         }
                     }
                 } catch (IOException | InterruptedException e) {

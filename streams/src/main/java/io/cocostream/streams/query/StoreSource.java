@@ -5,14 +5,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import io.cocostream.eval.EvalParams.IouType;
 import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.AnnotationRef;
+import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.Caption;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
+import io.cocostream.schemas.avro.ImageEvaluation;
 import io.cocostream.schemas.avro.ImageView;
 import io.cocostream.schemas.avro.KeypointAnnotation;
 import io.cocostream.schemas.avro.PanopticView;
+import io.cocostream.schemas.avro.ResultsView;
 import io.cocostream.schemas.avro.ValidatedAnnotation;
 import io.cocostream.streams.Stores;
 import io.cocostream.streams.coco.CocoJson;
@@ -20,10 +25,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -31,7 +41,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * The COCO API's images read from this app instance's state stores (the tasks it runs, and the
  * global categories store); what other instances hold is not seen here.
  */
-public final class StoreSource implements CocoApi.Source {
+public final class StoreSource implements CocoApi.Source, RunApi.Data {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /** Gives a queryable store by name: KafkaStreams' interactive queries, or a test driver's stores. */
@@ -102,13 +112,81 @@ public final class StoreSource implements CocoApi.Source {
     public List<Category> categories(Kind kind) {
         ReadOnlyKeyValueStore<String, Category> store = stores.store(Stores.CATEGORIES);
         List<Category> out = new ArrayList<>();
-        try (KeyValueIterator<String, Category> it = store.prefixScan(kind.id() + "/",
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+        try (KeyValueIterator<String, Category> it = store.prefixScan(kind.id() + "/", new StringSerializer())) {
             while (it.hasNext()) {
                 out.add(it.next().value);
             }
         }
         return out;
+    }
+
+    @Override
+    public Map<Long, ResultsView> results(String run, Collection<Long> imageIds) {
+        ReadOnlyKeyValueStore<String, ResultsView> store = stores.store(Stores.RESULTS_VIEW);
+        Map<Long, ResultsView> out = new LinkedHashMap<>();
+        if (imageIds == null) {
+            scan(store, run + "/", (k, v) -> out.put(v.getImageId(), v));
+        } else {
+            for (long id : imageIds) {
+                ResultsView v = store.get(Topics.runImageKey(run, id));
+                if (v != null) {
+                    out.put(id, v);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Map<Long, ImageEvaluation> evaluations(String run, IouType type) {
+        Map<Long, ImageEvaluation> out = new HashMap<>();
+        scan(stores.<String, ImageEvaluation>store(Stores.RUN_EVALUATIONS), run + "/" + type.name() + "/",
+                (k, v) -> out.put(v.getImageId(), v));
+        return out;
+    }
+
+    @Override
+    public Map<Long, ImageEvaluation> groundTruthCounts(Kind kind) {
+        Map<Long, ImageEvaluation> out = new HashMap<>();
+        scan(stores.<String, ImageEvaluation>store(Stores.GROUND_TRUTH_COUNTS), kind.id() + "/",
+                (k, v) -> out.put(v.getImageId(), v));
+        return out;
+    }
+
+    @Override
+    public Map<String, Long> runs() {
+        Map<String, Long> out = new TreeMap<>();
+        ReadOnlyKeyValueStore<String, Long> store = stores.store(Stores.RUNS);
+        try (KeyValueIterator<String, Long> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, Long> e = it.next();
+                if (e.value != null && e.value > 0) {
+                    out.merge(e.key, e.value, Long::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<BatchReport> reports() {
+        List<BatchReport> out = new ArrayList<>();
+        ReadOnlyKeyValueStore<String, BatchReport> store = stores.store(Stores.BATCH_REPORTS);
+        try (KeyValueIterator<String, BatchReport> it = store.all()) {
+            while (it.hasNext()) {
+                out.add(it.next().value);
+            }
+        }
+        return out;
+    }
+
+    private static <V> void scan(ReadOnlyKeyValueStore<String, V> store, String prefix, BiConsumer<String, V> each) {
+        try (KeyValueIterator<String, V> it = store.prefixScan(prefix, new StringSerializer())) {
+            while (it.hasNext()) {
+                KeyValue<String, V> e = it.next();
+                each.accept(e.key, e.value);
+            }
+        }
     }
 
     /** One kind's part of a view as COCO JSON; null when the view does not hold that kind. */

@@ -1,0 +1,238 @@
+package io.cocostream.streams;
+
+import io.cocostream.eval.CocoEval;
+import io.cocostream.eval.CocoEval.ImageEval;
+import io.cocostream.eval.EvalAnn;
+import io.cocostream.eval.EvalParams;
+import io.cocostream.eval.EvalParams.IouType;
+import io.cocostream.eval.LoadRes;
+import io.cocostream.mask.MaskScratch;
+import io.cocostream.mask.Masks;
+import io.cocostream.mask.Rle;
+import io.cocostream.mask.Segmentation;
+import io.cocostream.schemas.Kind;
+import io.cocostream.schemas.avro.CategoryEvaluation;
+import io.cocostream.schemas.avro.ImageEvaluation;
+import io.cocostream.schemas.avro.ImageView;
+import io.cocostream.schemas.avro.KeypointAnnotation;
+import io.cocostream.schemas.avro.ResultAnnotation;
+import io.cocostream.schemas.avro.RleMask;
+import io.cocostream.schemas.avro.ValidatedAnnotation;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * COCOeval as the topology keeps it: each image of a run evaluated on its own (evaluateImg, as
+ * {@link CocoEval#evaluateImage}) into an {@link ImageEvaluation} kept in a store, the ground
+ * truth's own counts per image likewise (an evaluation without detections), and the accumulation
+ * over those whenever it is asked for: the same numbers as one COCOeval over the same data.
+ */
+public final class LiveEval {
+    private LiveEval() {}
+
+    /** The ground truth an IoU type is evaluated against. */
+    public static Kind groundTruthKind(IouType type) {
+        return type == IouType.keypoints ? Kind.PERSON_KEYPOINTS : Kind.INSTANCES;
+    }
+
+    /** pycocotools' default parameters of a type for one image (what evaluateImg reads of them). */
+    static EvalParams imageParams(IouType type, long imageId) {
+        return EvalParams.of(type, new long[] {imageId}, new int[0]);
+    }
+
+    /** The view's ground truth of a type's kind as COCOeval reads it; masks (segm) from the view's recomputed ones. */
+    static List<EvalAnn> groundTruth(ImageView v, IouType type, MaskScratch s) {
+        List<EvalAnn> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (type == IouType.keypoints) {
+            for (KeypointAnnotation a : v.getKeypoints()) {
+                out.add(new EvalAnn(a.getId(), v.getImageId(), a.getCategoryId(), a.getArea(), doubles(a.getBbox()),
+                        a.getIscrowd() != 0, 0, null, doubles(a.getKeypoints()), a.getNumKeypoints()));
+            }
+            return out;
+        }
+        for (ValidatedAnnotation a : v.getInstances()) {
+            Rle mask = type == IouType.segm ? mask(a.getMask(), s) : null;
+            out.add(new EvalAnn(a.getId(), v.getImageId(), a.getCategoryId(), a.getArea(), doubles(a.getBbox()),
+                    a.getIscrowd() != 0, 0, mask, null, 0));
+        }
+        return out;
+    }
+
+    /** A run's results on one image (loadRes-completed) as COCOeval reads them for a type; those the type cannot use are left out. */
+    static List<EvalAnn> detections(long imageId, List<ResultAnnotation> results, IouType type, int height, int width,
+            MaskScratch s) {
+        List<EvalAnn> out = new ArrayList<>();
+        for (ResultAnnotation r : results) {
+            if (!typesOf(r).contains(type.name()) || r.getScore() == null) {
+                continue;
+            }
+            Rle mask = type == IouType.segm ? Masks.annToRle(segmentation(r.getSegmentation()), height, width, s) : null;
+            out.add(new EvalAnn(r.getId(), imageId, r.getCategoryId(), r.getArea(), doubles(r.getBbox()), false,
+                    r.getScore(), mask, type == IouType.keypoints ? doubles(r.getKeypoints()) : null, 0));
+        }
+        return out;
+    }
+
+    /**
+     * What a result can be evaluated as once loadRes has completed it: a box result as bbox, a mask
+     * result as segm and bbox (its box from the mask), a keypoints result as keypoints.
+     */
+    static List<String> typesOf(ResultAnnotation completed) {
+        if (!completed.getKeypoints().isEmpty()) {
+            return List.of(IouType.keypoints.name());
+        }
+        if (completed.getCaption() != null) {
+            return List.of();
+        }
+        boolean boxPolygon = completed.getSegmentation() != null && completed.getSegmentation().getRle() == null
+                && completed.getSegmentation().getPolygons().size() == 1 && isBoxPolygon(completed);
+        return completed.getSegmentation() == null || boxPolygon ? List.of(IouType.bbox.name())
+                : List.of(IouType.bbox.name(), IouType.segm.name());
+    }
+
+    /** Whether a result's one polygon is the box polygon loadRes gives a bbox result. */
+    private static boolean isBoxPolygon(ResultAnnotation r) {
+        List<Double> b = r.getBbox();
+        if (b.size() != 4) {
+            return false;
+        }
+        double[] box = LoadRes.boxPolygon(doubles(b));
+        return Arrays.equals(box, doubles(r.getSegmentation().getPolygons().get(0)));
+    }
+
+    /** One image's evaluation of a type: its detections against its ground truth, per category. */
+    static ImageEvaluation evaluate(long imageId, IouType type, List<EvalAnn> gts, List<EvalAnn> dts) {
+        EvalParams p = imageParams(type, imageId);
+        Map<Integer, ImageEval[]> perCategory = CocoEval.evaluateImage(p, gts, dts);
+        List<CategoryEvaluation> cats = new ArrayList<>(perCategory.size());
+        for (Map.Entry<Integer, ImageEval[]> e : perCategory.entrySet()) {
+            cats.add(toAvro(e.getKey(), e.getValue(), p.iouThrs().length));
+        }
+        return ImageEvaluation.newBuilder().setImageId(imageId).setCategories(cats).build();
+    }
+
+    /** Packs one category's evaluations (one per area range) into two bits per area, threshold and detection. */
+    static CategoryEvaluation toAvro(int categoryId, ImageEval[] perArea, int thresholds) {
+        double[] scores = perArea[0].dtScores();
+        int d = scores.length;
+        byte[] bits = new byte[(perArea.length * thresholds * d * 2 + 7) / 8];
+        List<Integer> gt = new ArrayList<>(perArea.length);
+        int bit = 0;
+        for (ImageEval e : perArea) {
+            int counted = 0;
+            for (boolean ig : e.gtIgnore()) {
+                counted += ig ? 0 : 1;
+            }
+            gt.add(counted);
+            for (int t = 0; t < thresholds; t++) {
+                for (int j = 0; j < d; j++, bit += 2) {
+                    int v = (e.dtMatches()[t][j] != 0 ? 1 : 0) | (e.dtIgnore()[t][j] ? 2 : 0);
+                    bits[bit >>> 3] |= (byte) (v << (bit & 7));
+                }
+            }
+        }
+        List<Double> s = new ArrayList<>(d);
+        for (double v : scores) {
+            s.add(v);
+        }
+        return CategoryEvaluation.newBuilder().setCategoryId(categoryId).setScores(s).setGroundTruth(gt)
+                .setMatches(ByteBuffer.wrap(bits)).build();
+    }
+
+    /** The evaluations {@link #toAvro} packed, one per area range, with what accumulate reads of them. */
+    static ImageEval[] fromAvro(CategoryEvaluation c, int areas, int thresholds) {
+        int d = c.getScores().size();
+        double[] scores = new double[d];
+        for (int j = 0; j < d; j++) {
+            scores[j] = c.getScores().get(j);
+        }
+        ByteBuffer buf = c.getMatches().duplicate();
+        byte[] bits = new byte[buf.remaining()];
+        buf.get(bits);
+        ImageEval[] out = new ImageEval[areas];
+        int bit = 0;
+        for (int a = 0; a < areas; a++) {
+            long[][] matches = new long[thresholds][d];
+            boolean[][] ignore = new boolean[thresholds][d];
+            for (int t = 0; t < thresholds; t++) {
+                for (int j = 0; j < d; j++, bit += 2) {
+                    int v = bits[bit >>> 3] >>> (bit & 7) & 3;
+                    matches[t][j] = v & 1;
+                    ignore[t][j] = (v & 2) != 0;
+                }
+            }
+            out[a] = new ImageEval(scores, matches, ignore, new boolean[c.getGroundTruth().get(a)]);
+        }
+        return out;
+    }
+
+    /**
+     * accumulate over every ground-truth image (key: image id, its own counts) with the run's
+     * evaluation where it has one; images the ground truth does not have are not counted, as
+     * COCOeval's imgIds are the ground truth's.
+     */
+    public static CocoEval.Result accumulate(IouType type, int[] catIds, SortedMap<Long, ImageEvaluation> groundTruth,
+            Map<Long, ImageEvaluation> run) {
+        long[] imgIds = groundTruth.keySet().stream().mapToLong(Long::longValue).toArray();
+        EvalParams p = EvalParams.of(type, imgIds, catIds);
+        int cats = p.catIds().length;
+        int areas = p.areaRng().length;
+        int thresholds = p.iouThrs().length;
+        Map<Integer, Integer> catIndex = new HashMap<>();
+        for (int k = 0; k < cats; k++) {
+            catIndex.put(p.catIds()[k], k);
+        }
+        ImageEval[] evals = new ImageEval[cats * areas * imgIds.length];
+        for (int i = 0; i < imgIds.length; i++) {
+            ImageEvaluation e = run.getOrDefault(imgIds[i], groundTruth.get(imgIds[i]));
+            for (CategoryEvaluation c : e.getCategories()) {
+                Integer k = catIndex.get(c.getCategoryId());
+                if (k == null) {
+                    continue;
+                }
+                ImageEval[] perArea = fromAvro(c, areas, thresholds);
+                for (int a = 0; a < areas; a++) {
+                    evals[(k * areas + a) * imgIds.length + i] = perArea[a];
+                }
+            }
+        }
+        return CocoEval.accumulate(p, evals);
+    }
+
+    private static Rle mask(RleMask m, MaskScratch s) {
+        return m == null || m.getCounts() == null ? null : Masks.frString(m.getCounts(), m.getHeight(), m.getWidth(), s);
+    }
+
+    /** An Avro segmentation as the Mask API takes it. */
+    static Segmentation segmentation(io.cocostream.schemas.avro.Segmentation seg) {
+        RleMask rle = seg.getRle();
+        if (rle == null) {
+            double[][] parts = new double[seg.getPolygons().size()][];
+            for (int i = 0; i < parts.length; i++) {
+                parts[i] = doubles(seg.getPolygons().get(i));
+            }
+            return new Segmentation.Polygons(parts);
+        }
+        if (rle.getCounts() != null) {
+            return new Segmentation.CompressedRle(rle.getHeight(), rle.getWidth(), rle.getCounts());
+        }
+        return new Segmentation.UncompressedRle(rle.getHeight(), rle.getWidth(),
+                rle.getUncompressedCounts().stream().mapToLong(Long::longValue).toArray());
+    }
+
+    static double[] doubles(List<Double> v) {
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = v.get(i);
+        }
+        return out;
+    }
+}
