@@ -134,7 +134,8 @@ class CocoApiIT {
         }
     }
 
-    private static JsonNode await(CocoApiServer s, String path, java.util.function.Predicate<JsonNode> done)
+    /** The first 200 answer of {@code path} that {@code done} accepts, asked every 100 ms for up to a minute. */
+    static JsonNode await(CocoApiServer s, String path, java.util.function.Predicate<JsonNode> done)
             throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         JsonNode last = null;
@@ -208,7 +209,7 @@ class CocoApiIT {
         }
     }
 
-    private static JsonNode get(CocoApiServer s, String path) throws Exception {
+    static JsonNode get(CocoApiServer s, String path) throws Exception {
         HttpResponse<String> r = send(s, path);
         assertEquals(200, r.statusCode(), path + ": " + r.body());
         return SharedData.JSON.readTree(r.body());
@@ -220,7 +221,7 @@ class CocoApiIT {
         return r.body();
     }
 
-    private static int status(CocoApiServer s, String path) throws Exception {
+    static int status(CocoApiServer s, String path) throws Exception {
         return send(s, path).statusCode();
     }
 
@@ -241,7 +242,7 @@ class CocoApiIT {
         return s;
     }
 
-    private static int freePort() throws java.io.IOException {
+    static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

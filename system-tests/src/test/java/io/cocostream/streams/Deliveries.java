@@ -1,8 +1,10 @@
 package io.cocostream.streams;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.cocostream.ingest.DecodingSink;
 import io.cocostream.ingest.Ingest;
 import io.cocostream.schemas.avro.BatchManifest;
+import io.cocostream.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,5 +32,15 @@ final class Deliveries {
                 return d.manifests.values().stream().filter(m -> run.equals(m.getRun())).toList();
             }
         }, new Ingest.Progress() { });
+    }
+
+    /** Writes elements {@code [from, to)} of a results array to {@code file}: a part of a run. */
+    static Path slice(Path file, ArrayNode all, int from, int to) throws IOException {
+        ArrayNode part = SharedData.JSON.createArrayNode();
+        for (int i = from; i < to; i++) {
+            part.add(all.get(i));
+        }
+        SharedData.JSON.writeValue(file.toFile(), part);
+        return file;
     }
 }

@@ -45,8 +45,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * object; bad results are alerted with their run, image and result, and left out.
  */
 class RunsSystemTest {
-    private static final Path RESULTS = SharedData.coco().resolve("results");
-    private static final Path GT = RESULTS.resolve("faster_coco_eval__instances_val2014_100.json");
+    static final Path RESULTS = SharedData.coco().resolve("results");
+    static final Path GT = RESULTS.resolve("faster_coco_eval__instances_val2014_100.json");
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({"bbox, cocoapi__instances_val2014_fakebbox100_results.json",
@@ -55,8 +55,8 @@ class RunsSystemTest {
             throws IOException {
         // Given the ground truth in the topology, and a run's results in two files
         ArrayNode all = (ArrayNode) SharedData.JSON.readTree(RESULTS.resolve(file).toFile());
-        Path first = write(dir.resolve("fake-part1.json"), all, 0, all.size() / 2);
-        Path second = write(dir.resolve("fake-part2.json"), all, all.size() / 2, all.size());
+        Path first = Deliveries.slice(dir.resolve("fake-part1.json"), all, 0, all.size() / 2);
+        Path second = Deliveries.slice(dir.resolve("fake-part2.json"), all, all.size() / 2, all.size());
         try (Driver d = new Driver()) {
             Deliveries.ingest(d, GT, null);
             RunApi runs = new RunApi(d.stores(), d.stores());
@@ -90,8 +90,8 @@ class RunsSystemTest {
         int half = all.size() / 2;
         try (Driver d = new Driver()) {
             Deliveries.ingest(d, GT, null);
-            Deliveries.ingest(d, Ingest.Options.of(write(dir.resolve("a.json"), all, 0, half)).withRun("segm-run"));
-            Deliveries.ingest(d, Ingest.Options.of(write(dir.resolve("b.json"), all, half, all.size())).withRun("segm-run"));
+            Deliveries.ingest(d, Ingest.Options.of(Deliveries.slice(dir.resolve("a.json"), all, 0, half)).withRun("segm-run"));
+            Deliveries.ingest(d, Ingest.Options.of(Deliveries.slice(dir.resolve("b.json"), all, half, all.size())).withRun("segm-run"));
             RunApi runs = new RunApi(d.stores(), d.stores());
 
             // When the API is asked over the run
@@ -196,7 +196,7 @@ class RunsSystemTest {
     }
 
     /** pycocotools' COCOeval of {@code results} against the ground truth, as {@code eval --format json} prints it. */
-    private static JsonNode offline(IouType type, Path results) throws IOException {
+    static JsonNode offline(IouType type, Path results) throws IOException {
         EvalFiles.GroundTruth gt = EvalFiles.groundTruth(GT, type);
         List<EvalAnn> dts = EvalFiles.results(results, gt, type);
         EvalParams p = EvalParams.of(type, gt.imageIds(), gt.categoryIds());
@@ -216,15 +216,6 @@ class RunsSystemTest {
             ids.add(all.get(i).get("image_id").asLong());
         }
         return ids.size();
-    }
-
-    private static Path write(Path file, ArrayNode all, int from, int to) throws IOException {
-        ArrayNode part = SharedData.JSON.createArrayNode();
-        for (int i = from; i < to; i++) {
-            part.add(all.get(i));
-        }
-        SharedData.JSON.writeValue(file.toFile(), part);
-        return file;
     }
 
     private static List<Double> doubles(JsonNode a) {
