@@ -87,9 +87,10 @@ public final class CocoTopology {
                 CategoryUpdater::new);
         List<KStream<Long, Out>> alerts = new ArrayList<>();
         Map<String, KStream<Long, Out>> tallies = new LinkedHashMap<>();
-        KStream<Long, Out> parts = b
+        KStream<Long, Out> retractions = b
                 .stream(Topics.RETRACTIONS, Consumed.with(Serdes.Long(), anySerde).withName("retractions-source"))
                 .mapValues(r -> (Out) new Out.Retract((Retraction) r), Named.as("retraction-parts"));
+        KStream<Long, Out> parts = retractions;
         for (Kind source : VALIDATED) {
             String kind = source.id();
             String pending = Stores.pendingCategories(source);
@@ -126,7 +127,7 @@ public final class CocoTopology {
                     .to(topic, Produced.with(Serdes.Long(), anySerde).withName(name + "-sink"));
         }
         Map<String, KStream<Long, Out>> runs = results(b, anySerde, alertSerde, client, serdeConfig,
-                byTopic.get(Topics.IMAGE_VIEW));
+                byTopic.get(Topics.IMAGE_VIEW), retractions);
         alerts.add(runs.get("route-results-alerts"));
         tallies.put(Kind.RESULTS.id(), runs.get("route-results-tallies"));
 
@@ -185,14 +186,14 @@ public final class CocoTopology {
     }
 
     /**
-     * The results (see {@link Runs}): their events and the image views' changes into one processor
+     * The results (see {@link Runs}): their events, the image views' changes and the retractions into one processor
      * that holds the image views' store with its own, so the same task sees an image's ground truth
      * and every run's results of it; routed to alerts, tallies and the results view's sink, which
      * puts each {@code <run>/<image id>} on its image's partition.
      */
     private static Map<String, KStream<Long, Out>> results(StreamsBuilder b, AvroSerde<SpecificRecord> anySerde,
             AvroSerde<ValidationAlert> alertSerde, SchemaRegistryClient client, Map<String, Object> serdeConfig,
-            KStream<Long, Out> imageViewChanges) {
+            KStream<Long, Out> imageViewChanges, KStream<Long, Out> retractions) {
         AvroSerde<ResultsView> viewSerde = new AvroSerde<>(ResultsView.class, client, serdeConfig);
         AvroSerde<ImageEvaluation> evalSerde = new AvroSerde<>(ImageEvaluation.class, client, serdeConfig);
         b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.RESULTS_VIEW), Serdes.String(), viewSerde));
@@ -207,6 +208,7 @@ public final class CocoTopology {
                 .mapValues(v -> (Out) new Out.Part(Kind.RESULTS, v, null, List.of()), Named.as("results-parts"));
         Map<String, KStream<Long, Out>> routed = imageViewChanges
                 .merge(events, Named.as("merge-results"))
+                .merge(retractions, Named.as("merge-results-retractions"))
                 .process(Runs::new, Named.as("results"), Stores.IMAGE_VIEW, Stores.RESULTS_VIEW, Stores.RUN_EVALUATIONS,
                         Stores.GROUND_TRUTH_COUNTS, Stores.RUNS, Stores.PENDING_RESULT_IMAGES)
                 .split(Named.as("route-results-"))

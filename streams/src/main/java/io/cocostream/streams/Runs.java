@@ -83,6 +83,38 @@ final class Runs implements Processor<Long, Out, Long, Out> {
             results(r, e);
         } else if (r.value() instanceof Out.View v && v.topic().equals(Topics.IMAGE_VIEW)) {
             groundTruthChanged(r.key(), (ImageView) v.value());
+        } else if (r.value() instanceof Out.Retract x && x.retraction().getBatchId() != null) {
+            retract(r, x.retraction().getImageId(), x.retraction().getBatchId());
+        }
+    }
+
+    /**
+     * A batch retracted (on one image, or everywhere): its results leave their runs' views, which are
+     * evaluated again. A retraction of an image's ground truth reaches the runs as its view's change.
+     */
+    private void retract(Record<Long, Out> r, Long imageId, String batch) {
+        List<String> keys = new ArrayList<>();
+        if (imageId != null) {
+            for (String run : knownRuns()) {
+                keys.add(Topics.runImageKey(run, imageId));
+            }
+        } else {
+            try (KeyValueIterator<String, ResultsView> it = views.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, ResultsView> e = it.next();
+                    if (e.value.getBatches().containsKey(batch)) {
+                        keys.add(e.key);
+                    }
+                }
+            }
+        }
+        for (String key : keys) {
+            ResultsView old = views.get(key);
+            if (old != null && old.getBatches().containsKey(batch)) {
+                ResultsView view = replaceBatch(old, old.getRun(), old.getImageId(), batch, List.of());
+                setView(r, key, old, view);
+                evaluate(old.getRun(), old.getImageId(), view, images.get(old.getImageId()));
+            }
         }
     }
 
@@ -123,17 +155,7 @@ final class Runs implements Processor<Long, Out, Long, Out> {
         String key = Topics.runImageKey(run, imageId);
         ResultsView old = views.get(key);
         ResultsView view = replaceBatch(old, run, imageId, batch, valid);
-        if (view != null) {
-            views.put(key, view);
-            context.forward(r.withKey(imageId).withValue(new Out.RunView(key, view)));
-            if (old == null) {
-                runs.put(run, count(run) + 1);
-            }
-        } else if (old != null) {
-            views.delete(key);
-            context.forward(r.withKey(imageId).withValue(new Out.RunView(key, null)));
-            runs.put(run, Math.max(0, count(run) - 1));
-        }
+        setView(r, key, old, view);
         if (inGroundTruth(gt)) {
             pending.delete(key);
         } else {
@@ -148,6 +170,28 @@ final class Runs implements Processor<Long, Out, Long, Out> {
         context.forward(r.withKey(imageId).withValue(new Out.Tally(BatchDelta.newBuilder().setBatchId(batch).setImages(1)
                 .setAnnotations(e.getAnnotations().size() + e.getRejected().size()).setImagesInvalid(invalid ? 1 : 0)
                 .setCategoryIds(cats).build())));
+    }
+
+    /** Stores and publishes a run's new view of an image (null: none left), counting the run's images. */
+    private void setView(Record<Long, Out> r, String key, ResultsView old, ResultsView view) {
+        long imageId = Topics.imageOfRunKey(key);
+        String run = key.substring(0, key.lastIndexOf('/'));
+        if (view != null) {
+            views.put(key, view);
+            context.forward(r.withKey(imageId).withValue(new Out.RunView(key, view)));
+            if (old == null) {
+                runs.put(run, count(run) + 1);
+            }
+        } else if (old != null) {
+            views.delete(key);
+            context.forward(r.withKey(imageId).withValue(new Out.RunView(key, null)));
+            long left = count(run) - 1;
+            if (left > 0) {
+                runs.put(run, left);
+            } else {
+                runs.delete(run);
+            }
+        }
     }
 
     /** The view with the batch's earlier results of the image replaced by {@code valid}; null when nothing is left. */
@@ -246,19 +290,24 @@ final class Runs implements Processor<Long, Out, Long, Out> {
                 groundTruth.delete(key);
             }
         }
-        List<String> known = new ArrayList<>();
-        try (KeyValueIterator<String, Long> it = runs.all()) {
-            while (it.hasNext()) {
-                known.add(it.next().key);
-            }
-        }
-        for (String run : known) {
+        for (String run : knownRuns()) {
             String key = Topics.runImageKey(run, imageId);
             ResultsView view = views.get(key);
             if (view != null) {
                 evaluate(run, imageId, view, gt);
             }
         }
+    }
+
+    /** The runs this task holds results of. */
+    private List<String> knownRuns() {
+        List<String> known = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = runs.all()) {
+            while (it.hasNext()) {
+                known.add(it.next().key);
+            }
+        }
+        return known;
     }
 
     /** The key of one run's evaluation of one image at one type: {@code <run>/<type>/<image id>}. */

@@ -19,6 +19,7 @@ import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.ReportStatus;
 import io.cocostream.schemas.avro.ResultsView;
+import io.cocostream.schemas.avro.Retraction;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.streams.query.CocoApi;
 import io.cocostream.streams.query.RunApi;
@@ -26,6 +27,7 @@ import io.cocostream.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -79,6 +81,51 @@ class RunsSystemTest {
             List<BatchReport> reports = d.reports().values().stream().filter(r -> "fake".equals(r.getRun())).toList();
             assertEquals(2, reports.size());
             reports.forEach(r -> assertEquals(ReportStatus.VALIDATED, r.getStatus(), r.toString()));
+        }
+    }
+
+    @Test
+    void aChangedGroundTruthOrARetractedBatchIsEvaluatedAgain(@TempDir Path dir) throws IOException {
+        // Given the ground truth and a run of the fake bbox results
+        Path results = RESULTS.resolve("cocoapi__instances_val2014_fakebbox100_results.json");
+        ArrayNode all = (ArrayNode) SharedData.JSON.readTree(results.toFile());
+        ObjectNode truth = (ObjectNode) SharedData.JSON.readTree(GT.toFile());
+        long image = all.get(0).get("image_id").asLong();
+        try (Driver d = new Driver()) {
+            Ingest.Result gt = Deliveries.ingest(d, GT, null);
+            Ingest.Result run = Deliveries.ingest(d, Ingest.Options.of(results).withRun("fake"));
+            RunApi runs = new RunApi(d.stores(), d.stores());
+            assertEquals(offline(IouType.bbox, results), withoutCounts(runs.evaluate("fake", IouType.bbox)));
+
+            // When one image's ground truth is retracted, the run is evaluated as if the image never was
+            d.pipe(Topics.RETRACTIONS, image, Retraction.newBuilder().setImageId(image).setBatchId(gt.batchId())
+                    .setRequestedAt(Instant.now()).build());
+            ObjectNode without = truth.deepCopy();
+            ((ArrayNode) without.get("images")).removeIf(im -> im.get("id").asLong() == image);
+            ((ArrayNode) without.get("annotations")).removeIf(a -> a.get("image_id").asLong() == image);
+            Path gtWithout = dir.resolve("gt-without.json");
+            SharedData.JSON.writeValue(gtWithout.toFile(), without);
+            ArrayNode rest = all.deepCopy();
+            rest.removeIf(r -> r.get("image_id").asLong() == image);
+            Path resultsWithout = Deliveries.slice(dir.resolve("rest.json"), rest, 0, rest.size());
+            ObjectNode live = runs.evaluate("fake", IouType.bbox);
+            assertEquals(offline(IouType.bbox, gtWithout, resultsWithout), withoutCounts(live));
+            assertEquals(99, live.get("images").asInt());
+
+            // When a corrected ground truth is delivered again (one box moved), its images are evaluated again
+            ObjectNode corrected = truth.deepCopy();
+            JsonNode moved = corrected.get("annotations").get(0);
+            ((ArrayNode) moved.get("bbox")).set(0, moved.get("bbox").get(0).asDouble() + 7);
+            Path gtCorrected = dir.resolve("gt-corrected.json");
+            SharedData.JSON.writeValue(gtCorrected.toFile(), corrected);
+            Deliveries.ingest(d, Ingest.Options.of(gtCorrected).withRedeliver(true));
+            assertEquals(offline(IouType.bbox, gtCorrected, results), withoutCounts(runs.evaluate("fake", IouType.bbox)));
+
+            // When the run's batch is retracted, the run has no results left
+            d.pipe(Topics.RETRACTIONS, null, Retraction.newBuilder().setBatchId(run.batchId()).setRequestedAt(Instant.now())
+                    .build());
+            assertThrows(NoSuchElementException.class, () -> runs.evaluate("fake", IouType.bbox));
+            assertEquals(null, d.driver.getKeyValueStore(Stores.RESULTS_VIEW).get(Topics.runImageKey("fake", image)));
         }
     }
 
@@ -197,7 +244,11 @@ class RunsSystemTest {
 
     /** pycocotools' COCOeval of {@code results} against the ground truth, as {@code eval --format json} prints it. */
     static JsonNode offline(IouType type, Path results) throws IOException {
-        EvalFiles.GroundTruth gt = EvalFiles.groundTruth(GT, type);
+        return offline(type, GT, results);
+    }
+
+    private static JsonNode offline(IouType type, Path truth, Path results) throws IOException {
+        EvalFiles.GroundTruth gt = EvalFiles.groundTruth(truth, type);
         List<EvalAnn> dts = EvalFiles.results(results, gt, type);
         EvalParams p = EvalParams.of(type, gt.imageIds(), gt.categoryIds());
         CocoEval.Result r = CocoEval.evaluate(p, gt.annotations(), dts);
