@@ -1,16 +1,25 @@
 package io.cocostream.streams;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.cocostream.embedded.KafkaStack;
+import io.cocostream.eval.EvalParams.IouType;
 import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KafkaSink;
 import io.cocostream.testing.EmbeddedStackExtension;
+import io.cocostream.testing.SharedData;
 import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -92,6 +101,24 @@ class QaPageBrowserIT {
                 new WebDriverWait(browser, Duration.ofSeconds(20)).until(b -> b.findElements(
                         By.cssSelector("#batches tbody tr.VALIDATED")).size() == 1);
 
+                // When a ground truth and a run's results are delivered, then the run's evaluation shows, as eval gives it
+                Path results = RunsSystemTest.RESULTS.resolve("cocoapi__instances_val2014_fakebbox100_results.json");
+                for (Ingest.Options o : List.of(Ingest.Options.of(RunsSystemTest.GT), Ingest.Options.of(results).withRun("fake"))) {
+                    Ingest.run(o, b -> new KafkaSink(stack.clientConfig(), b), new Ingest.Progress() { });
+                }
+                WebElement evaluation = new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> b.findElement(
+                        By.id("evaluation-fake-bbox")));
+                // (the ground truth is every instances image the views hold: the first delivery's too)
+                JsonNode live = SharedData.JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(s.url("/coco/eval?run=fake&iouType=bbox"))).build(), HttpResponse.BodyHandlers.ofString()).body());
+                assertEquals(String.format(Locale.ROOT, "%.3f", live.get("stats").get(0).asDouble()),
+                        evaluation.findElement(By.cssSelector("td.ap")).getText());
+                // and over the run's own ground-truth images, /coco/eval is eval's offline printout
+                JsonNode own = SharedData.JSON.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(s.url("/coco/eval?run=fake&iouType=bbox&imgIds=" + imageIds(RunsSystemTest.GT)))).build(),
+                        HttpResponse.BodyHandlers.ofString()).body());
+                assertEquals(RunsSystemTest.offline(IouType.bbox, results).get("stats"), own.get("stats"));
+
                 Path shot = Path.of("target", "qa-page.png");
                 Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
                 System.out.printf("QA page: live after %.1f s (stack and browser start), alert on the page %.2f s after"
@@ -101,5 +128,12 @@ class QaPageBrowserIT {
                 browser.quit();
             }
         }
+    }
+
+    private static String imageIds(Path gt) throws Exception {
+        StringBuilder ids = new StringBuilder();
+        SharedData.JSON.readTree(gt.toFile()).get("images").forEach(im -> ids.append(ids.length() == 0 ? "" : ",")
+                .append(im.get("id").asLong()));
+        return ids.toString();
     }
 }

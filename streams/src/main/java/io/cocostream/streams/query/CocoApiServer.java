@@ -44,7 +44,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * optional {@code kind}, default instances); with {@code run=R} every one of them answers over
  * that run's results as the COCO object loadRes makes on the kind's ground truth ({@link RunApi}).
  * {@code /coco/runs} lists the runs, {@code /coco/eval?run=R&iouType=bbox|segm|keypoints} is
- * COCOeval over what the views hold now. {@code /internal/} is what instances ask each other.
+ * COCOeval over what the views hold now (every ground-truth image, or those of {@code imgIds}). {@code /internal/} is what instances ask each other.
  * 400 for a bad parameter, 404 for an id that does not exist, and 503 with {@code Retry-After}
  * whenever the topology is not RUNNING (starting, restoring its stores, rebalancing): a store that
  * is not fully restored would answer an empty list or a not-found where the data exists.
@@ -195,7 +195,7 @@ public final class CocoApiServer implements AutoCloseable {
                 return runs.runs();
             }
             case "/coco/eval" -> {
-                return runs.evaluate(required(q, "run"), iouType(q));
+                return runs.evaluate(required(q, "run"), iouType(q), longs(q, "imgIds"));
             }
             case "/internal/run-data" -> {
                 return ClusterSource.runData(local, q);

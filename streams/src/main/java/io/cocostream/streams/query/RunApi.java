@@ -67,11 +67,23 @@ public final class RunApi {
         return new CocoApi(new RunSource(run));
     }
 
-    /** COCOeval of the run at a type over what the views hold now: eval's JSON, with run, images and images_evaluated. */
+    /** COCOeval of the run at a type over every ground-truth image the views hold now. */
     public ObjectNode evaluate(String run, IouType type) {
+        return evaluate(run, type, List.of());
+    }
+
+    /**
+     * COCOeval of the run at a type over what the views hold now, on the ground truth's images or
+     * (as pycocotools' {@code params.imgIds}) those of {@code imgIds} it has: eval's JSON, with run,
+     * images and images_evaluated.
+     */
+    public ObjectNode evaluate(String run, IouType type, List<Long> imgIds) {
         requireRun(run);
         Kind kind = LiveEval.groundTruthKind(type);
         TreeMap<Long, ImageEvaluation> gt = new TreeMap<>(data.groundTruthCounts(kind));
+        if (!imgIds.isEmpty()) {
+            gt.keySet().retainAll(new HashSet<>(imgIds));
+        }
         Map<Long, ImageEvaluation> evaluated = data.evaluations(run, type);
         Map<Integer, String> names = new HashMap<>();
         for (Category c : groundTruth.categories(kind)) {

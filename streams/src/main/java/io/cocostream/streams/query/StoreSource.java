@@ -66,7 +66,8 @@ public final class StoreSource implements CocoApi.Source, RunApi.Data {
             case PANOPTIC -> Stores.PANOPTIC_VIEW;
             case INSTANCES, STUFF, PERSON_KEYPOINTS, CAPTIONS -> Stores.IMAGE_VIEW;
             case DENSEPOSE, RESULTS -> throw new IllegalArgumentException("no COCO API for kind '" + kind.id()
-                    + "': one of instances, person_keypoints, captions, panoptic, stuff");
+                    + "': one of instances, person_keypoints, captions, panoptic, stuff (results: run=R, over the kind"
+                    + " of their ground truth)");
         };
     }
 

@@ -1,10 +1,13 @@
 // The QA page: the newest alerts, then each new one as the server pushes it (server-sent events);
-// the deliveries' reports; clicking an alert draws its image with the flagged annotation highlighted.
+// the deliveries' reports and the runs' evaluations; clicking an alert draws its image with the
+// flagged annotation highlighted.
 "use strict";
 const MAX_ROWS = 1000;
 const rows = document.querySelector("#alerts tbody");
 const batchRows = document.querySelector("#batches tbody");
 const reports = new Map();
+const evalRows = document.querySelector("#evaluations tbody");
+const evaluations = new Map();
 let source = null;
 let shown = 0;
 
@@ -55,7 +58,7 @@ function showReport(r) {
     tr.className = rep.status;
     const sum = m => Object.values(m || {}).reduce((x, y) => x + y, 0);
     cell(tr, rep.source_file || rep.batch_id);
-    cell(tr, rep.kind);
+    cell(tr, rep.kind + (rep.run ? " (run " + rep.run + ")" : ""));
     cell(tr, rep.status, "status");
     cell(tr, rep.images_validated + (rep.events == null ? "" : " / " + rep.events));
     cell(tr, sum(rep.errors));
@@ -65,6 +68,27 @@ function showReport(r) {
         + (rep.categories_without_instances && rep.categories_without_instances.length
             ? ", categories without instances: " + rep.categories_without_instances.join(", ") : "");
     batchRows.appendChild(tr);
+  }
+}
+
+// COCOeval.stats: AP, AP50, AP75 first; AR at 100 detections is the 9th for bbox and segm, AR at 20 the 6th for keypoints.
+function showEvaluation(e) {
+  evaluations.set(e.run + "/" + e.iou_type, e);
+  evalRows.textContent = "";
+  for (const ev of [...evaluations.values()].sort((x, y) => (x.run + x.iou_type).localeCompare(y.run + y.iou_type))) {
+    const tr = document.createElement("tr");
+    tr.id = "evaluation-" + ev.run + "-" + ev.iou_type;
+    const stat = i => ev.stats[i] == null || ev.stats[i] < 0 ? "-1" : ev.stats[i].toFixed(3);
+    cell(tr, ev.run);
+    cell(tr, ev.iou_type);
+    cell(tr, stat(0), "ap");
+    cell(tr, stat(1));
+    cell(tr, stat(2));
+    cell(tr, stat(ev.iou_type === "keypoints" ? 5 : 8));
+    cell(tr, ev.images_evaluated + " / " + ev.images);
+    cell(tr, (ev.evaluated_at || "").replace("T", " ").replace("Z", ""));
+    tr.title = "after batch " + ev.batch_id;
+    evalRows.appendChild(tr);
   }
 }
 
@@ -113,6 +137,8 @@ async function load() {
   }
   const b = await fetch("/batches");
   if (b.ok) for (const rep of await b.json()) showReport(rep);
+  const e = await fetch("/evaluations");
+  if (e.ok) for (const ev of await e.json()) showEvaluation(ev);
   if (source) source.close();
   // From the newest alert shown on: nothing that came between the two requests is missed.
   source = new EventSource("/alerts/stream?after=" + last + (q ? "&" + q : ""));
@@ -124,6 +150,7 @@ async function load() {
     if (a.seq > last) addAlert(a, true);
   });
   source.addEventListener("report", ev => showReport(JSON.parse(ev.data)));
+  source.addEventListener("evaluation", ev => showEvaluation(JSON.parse(ev.data)));
 }
 
 document.getElementById("filters").addEventListener("submit", ev => { ev.preventDefault(); load(); });
