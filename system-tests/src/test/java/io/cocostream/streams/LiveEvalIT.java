@@ -10,6 +10,9 @@ import io.cocostream.eval.EvalParams.IouType;
 import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KafkaSink;
 import io.cocostream.schemas.TopicAdmin;
+import io.cocostream.schemas.Topics;
+import io.cocostream.streams.clients.Exporter;
+import io.cocostream.streams.clients.TopicViews;
 import io.cocostream.streams.query.CocoApiServer;
 import io.cocostream.streams.query.QaPage;
 import io.cocostream.testing.EmbeddedStackExtension;
@@ -110,6 +113,11 @@ class LiveEvalIT {
                 assertEquals(404, CocoApiIT.status(s, "/coco/eval?run=nope"));
                 assertEquals(400, CocoApiIT.status(s, "/coco/eval?run=fake&iouType=mask"));
             }
+            // export --kind results --run gives the run back as a results file: eval over it is the same
+            Path exported = dir.resolve("exported.json");
+            Exporter.Summary x = Exporter.exportRun("fake", new TopicViews(stack.clientConfig(), Topics.RESULTS_VIEW), exported);
+            assertEquals(all.size(), x.annotations());
+            assertEquals(RunsSystemTest.offline(IouType.bbox, whole), RunsSystemTest.offline(IouType.bbox, exported));
         } finally {
             servers.forEach(CocoApiServer::close);
             apps.forEach(KafkaStreams::close);

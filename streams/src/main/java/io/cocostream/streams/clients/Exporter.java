@@ -13,6 +13,8 @@ import io.cocostream.schemas.avro.ImageView;
 import io.cocostream.schemas.avro.InstanceView;
 import io.cocostream.schemas.avro.KeypointAnnotation;
 import io.cocostream.schemas.avro.PanopticView;
+import io.cocostream.schemas.avro.ResultAnnotation;
+import io.cocostream.schemas.avro.ResultsView;
 import io.cocostream.schemas.avro.RleMask;
 import io.cocostream.schemas.avro.ValidatedAnnotation;
 import io.cocostream.schemas.avro.ValidationStatus;
@@ -24,7 +26,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
 import org.apache.avro.specific.SpecificRecord;
@@ -107,6 +113,41 @@ public final class Exporter {
             throw ex.getCause();
         }
         return new Summary(e.images, e.annotations, kind == Kind.CAPTIONS ? 0 : ofKind.size(), e.skipped);
+    }
+
+    /**
+     * Writes one run's results from the results view as a results file: a JSON array in the run's
+     * order (loadRes's ids), each result as loadRes completed it; only those that passed validation.
+     */
+    public static Summary exportRun(String run, ViewSource views, Path out) throws IOException {
+        List<ResultAnnotation> results = new ArrayList<>();
+        List<Long> imageOf = new ArrayList<>();
+        Set<Long> images = new HashSet<>();
+        views.forEach(v -> {
+            if (v instanceof ResultsView rv && rv.getRun().equals(run)) {
+                images.add(rv.getImageId());
+                for (ResultAnnotation a : rv.getAnnotations()) {
+                    results.add(a);
+                    imageOf.add(rv.getImageId());
+                }
+            }
+        });
+        if (results.isEmpty()) {
+            throw new IllegalArgumentException("no results of run '" + run + "' in " + Topics.RESULTS_VIEW);
+        }
+        Integer[] order = new Integer[results.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingLong(i -> results.get(i).getId()));
+        try (JsonGenerator g = new JsonFactory().createGenerator(out.toFile(), JsonEncoding.UTF8)) {
+            g.writeStartArray();
+            for (int i : order) {
+                CocoJson.result(g, imageOf.get(i), results.get(i));
+            }
+            g.writeEndArray();
+        }
+        return new Summary(images.size(), results.size(), 0, 0);
     }
 
     /** Whether the view holds this kind's part of its image. */
