@@ -1,7 +1,9 @@
 package io.cocostream.streams;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,8 +25,11 @@ import io.cocostream.schemas.avro.Retraction;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.streams.query.CocoApi;
 import io.cocostream.streams.query.RunApi;
+import io.cocostream.synth.Detections;
+import io.cocostream.synth.Synth;
 import io.cocostream.testing.SharedData;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,6 +86,30 @@ class RunsSystemTest {
             List<BatchReport> reports = d.reports().values().stream().filter(r -> "fake".equals(r.getRun())).toList();
             assertEquals(2, reports.size());
             reports.forEach(r -> assertEquals(ReportStatus.VALIDATED, r.getStatus(), r.toString()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"bbox", "segm"})
+    void aDetectorsResultsOnASyntheticGroundTruthAreEvaluatedLiveAsOffline(IouType type, @TempDir Path dir) throws IOException {
+        // Given a synthetic ground truth (crowd masks among its objects) and a detector's results for it, ties in score
+        Path gt = dir.resolve("synthetic_instances.json");
+        Synth.write(Kind.INSTANCES, 300, 11, gt);
+        Path results = dir.resolve("synthetic_results.json");
+        long n = Detections.write(gt, 5, results);
+        Detections.write(gt, 5, dir.resolve("again.json"));
+        assertTrue(n > 300 * 7 && n < 300 * 11, "about 8.5 results per image: " + n);
+        assertArrayEquals(Files.readAllBytes(results), Files.readAllBytes(dir.resolve("again.json")), "same seed, same results");
+        try (Driver d = new Driver()) {
+            // When both are ingested, the results as one run
+            Deliveries.ingest(d, gt, null);
+            Deliveries.ingest(d, Ingest.Options.of(results).withRun("detector"));
+
+            // Then the live evaluation is the offline one, and a plausible one
+            JsonNode live = withoutCounts(new RunApi(d.stores(), d.stores()).evaluate("detector", type));
+            assertEquals(offline(type, gt, results), live);
+            double ap50 = live.get("stats").get(1).asDouble();
+            assertTrue(ap50 > 0.3 && ap50 < 0.95, "AP50 " + ap50);
         }
     }
 
