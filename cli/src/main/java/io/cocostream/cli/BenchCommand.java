@@ -19,14 +19,12 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.tools.ProducerPerformance;
@@ -76,12 +74,24 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "With --validation: length of the latency run (default ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--eval", description = "Benchmark COCOeval instead: on a synthetic ground truth of --images images and a"
+            + " detector's results for it, the offline eval (bbox, segm) beside pycocotools' COCOeval (when a cocoapi build is"
+            + " on PYTHONPATH), then the live evaluation from the last results event to its stats on coco.evaluations.v1.")
+    boolean eval;
+
+    @Option(names = "--threads", defaultValue = "2", description = "With --eval: stream threads of the topology (default ${DEFAULT-VALUE}).")
+    int threads;
+
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
         if (validation) {
             new ValidationBench(out).run(images, seed, rate, seconds);
+            return 0;
+        }
+        if (eval) {
+            new EvalBench(out).run(images, seed, threads);
             return 0;
         }
         Path tmp = Files.createTempDirectory("cocostream-bench-");
@@ -190,13 +200,13 @@ final class BenchCommand implements Callable<Integer> {
         Child producer = Child.run(pp);
         out.printf("  ProducerPerformance on this broker, %d records of %d bytes: %.2f s, peak RSS %.0f MB%n", records,
                 recordSize, producer.seconds(), producer.peakRssMb());
-        Path options = resource("/jvm/ingest.options", tmp);
+        Path options = Child.resource("/jvm/ingest.options", tmp);
         Child ingest = Child.run(List.of(java, "@" + options, "-cp", classPath, Cocostream.class.getName(), "ingest",
                 "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl(), f.toString()));
         out.printf("  cocostream ingest on this broker, with cli/jvm/ingest.options: %.2f s = %.1f MB/s, peak RSS %.0f MB%n",
                 ingest.seconds(), mb / ingest.seconds(), ingest.peakRssMb());
         out.printf("ratio, one-shot: ingest/ProducerPerformance %.2f (target >= 0.5)%n", producer.seconds() / ingest.seconds());
-        Optional<Child> python = Child.tryRun(List.of("python3", resource("/python/pycocotools_load.py", tmp).toString(), f.toString()));
+        Optional<Child> python = Child.tryRun(List.of("python3", Child.resource("/python/pycocotools_load.py", tmp).toString(), f.toString()));
         if (python.isEmpty()) {
             out.println("  Python load skipped: no python3 on the PATH");
             return;
@@ -210,65 +220,6 @@ final class BenchCommand implements Callable<Integer> {
         out.printf("  Python json.load + pycocotools' index (pycocotools_load.py): %.2f s, peak RSS %.0f MB%n", seconds, rss);
         out.printf("ratios, one-shot ingest to the Python load: %.1fx as fast (target 5x), %.2f of its memory (target <= 0.10)%n",
                 seconds / ingest.seconds(), ingest.peakRssMb() / rss);
-    }
-
-    /** A classpath resource as a file of {@code dir}, for a child process to read. */
-    private static Path resource(String name, Path dir) throws IOException {
-        Path p = dir.resolve(name.substring(name.lastIndexOf('/') + 1));
-        try (InputStream in = BenchCommand.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is not in the jar");
-            }
-            Files.copy(in, p, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return p;
-    }
-
-    /** A finished child process: wall seconds from start to exit, its peak RSS, its output. */
-    private record Child(double seconds, double peakRssMb, String output) {
-        /** Runs the command, or returns empty if it cannot be started (not installed). */
-        static Optional<Child> tryRun(List<String> command) throws InterruptedException {
-            try {
-                return Optional.of(run(command));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        }
-
-        static Child run(List<String> command) throws IOException, InterruptedException {
-            Path log = Files.createTempFile("cocostream-bench-child-", ".log");
-            try {
-                long t0 = System.nanoTime();
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-                // VmHWM only grows, so the last sample before exit misses at most the last few milliseconds.
-                Path status = Path.of("/proc", String.valueOf(p.pid()), "status");
-                long peakKb = 0;
-                while (!p.waitFor(20, TimeUnit.MILLISECONDS)) {
-                    peakKb = Math.max(peakKb, highWaterMarkKb(status));
-                }
-                double seconds = secs(t0);
-                String output = Files.readString(log);
-                if (p.exitValue() != 0) {
-                    throw new IllegalStateException(String.join(" ", command) + " exited " + p.exitValue() + ":\n" + output);
-                }
-                return new Child(seconds, peakKb / 1024.0, output);
-            } finally {
-                Files.deleteIfExists(log);
-            }
-        }
-
-        private static long highWaterMarkKb(Path status) {
-            try {
-                for (String line : Files.readAllLines(status)) {
-                    if (line.startsWith("VmHWM:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // Not Linux, or the process has just exited: keep the last sample.
-            }
-            return 0;
-        }
     }
 
     private static List<String> producerPerformanceArgs(String bootstrap, String topic, long records, int size) {
