@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * Writes a run's COCOeval to {@code coco.evaluations.v1} (key {@code <run>/<iou type>}) each time
  * a results batch of the run is VALIDATED: the topology has then evaluated every image of it.
  * Only the instance that holds the batch's report writes (one writer per batch across instances);
- * a run is evaluated at each type it has evaluations of. A batch that comes while the views are
+ * a run is evaluated at each type some image of it is evaluated at. A batch that comes while the views are
  * not queryable (restoring, rebalancing) is retried every second; a report older than the run's
  * latest evaluation, read again after a restart, writes nothing.
  */
@@ -133,8 +133,11 @@ public final class EvaluationPublisher implements AutoCloseable, AlertFeed.Liste
     }
 
     private void publish(BatchReport r) {
-        for (IouType type : runs.iouTypes(r.getRun())) {
+        for (IouType type : IouType.values()) {
             ObjectNode o = runs.evaluate(r.getRun(), type);
+            if (o.get("images_evaluated").asLong() == 0) {
+                continue; // no result of the run can be evaluated at this type
+            }
             List<Double> stats = new ArrayList<>();
             o.get("stats").forEach(v -> stats.add(v.asDouble()));
             List<CategoryAp> cats = new ArrayList<>();

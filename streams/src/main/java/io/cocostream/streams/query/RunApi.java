@@ -98,17 +98,6 @@ public final class RunApi {
         return o;
     }
 
-    /** The IoU types some image of the run has an evaluation at. */
-    public List<IouType> iouTypes(String run) {
-        List<IouType> out = new ArrayList<>();
-        for (IouType t : IouType.values()) {
-            if (!data.evaluations(run, t).isEmpty()) {
-                out.add(t);
-            }
-        }
-        return out;
-    }
-
     /** Every run: the images it has results on, and its batches' reports (batch id, file, status, results, validated_at). */
     public ArrayNode runs() {
         Map<String, List<BatchReport>> batches = new LinkedHashMap<>();
