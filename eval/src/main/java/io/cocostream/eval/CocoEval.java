@@ -248,8 +248,73 @@ public final class CocoEval {
         return g.crowd() || p.iouType() == IouType.keypoints && g.numKeypoints() == 0;
     }
 
-    /** accumulate: precision and recall per threshold, category, area range and detections per image. */
+    /**
+     * What accumulate reads of the image evaluations, by category k, area range a and image i (the
+     * parameters' orders): whether the image has any (ground truth or detections of k), its
+     * detections' scores best first (the same at every area range), the ground truth counted (not
+     * ignored) and each detection's flags at each threshold: 1 matched, 2 ignored.
+     */
+    public interface Cells {
+        boolean present(int k, int i);
+
+        double[] scores(int k, int i);
+
+        int counted(int k, int a, int i);
+
+        int flags(int k, int a, int i, int t, int j);
+    }
+
+    /** {@link ImageEval}s laid out {@code [k][a][i]} as {@link Cells}. */
+    private static Cells cells(EvalParams p, ImageEval[] evals, int images) {
+        int an = p.areaRng().length;
+        return new Cells() {
+            private ImageEval at(int k, int a, int i) {
+                return evals[(k * an + a) * images + i];
+            }
+
+            @Override
+            public boolean present(int k, int i) {
+                return at(k, 0, i) != null;
+            }
+
+            @Override
+            public double[] scores(int k, int i) {
+                return at(k, 0, i).dtScores();
+            }
+
+            @Override
+            public int counted(int k, int a, int i) {
+                int n = 0;
+                for (boolean ig : at(k, a, i).gtIgnore()) {
+                    n += ig ? 0 : 1;
+                }
+                return n;
+            }
+
+            @Override
+            public int flags(int k, int a, int i, int t, int j) {
+                ImageEval e = at(k, a, i);
+                return (e.dtMatches()[t][j] != 0 ? 1 : 0) | (e.dtIgnore()[t][j] ? 2 : 0);
+            }
+        };
+    }
+
     static Result accumulate(EvalParams p, ImageEval[] evals, int cats, int images) {
+        return accumulate(p, cells(p, evals, images), cats, images);
+    }
+
+    /** accumulate over {@link Cells}: what {@link #accumulate(EvalParams, ImageEval[])} does, without the arrays. */
+    public static Result accumulate(EvalParams p, Cells c) {
+        return accumulate(p, c, p.useCats() ? p.catIds().length : 1, p.imgIds().length);
+    }
+
+    /**
+     * accumulate: precision and recall per threshold, category, area range and detections per
+     * image. pycocotools sorts each (category, area, maxDets)'s detections by score; the scores of an
+     * image are the same at every area, and a stable sort of all of a category's detections, cut
+     * to each image's first maxDets, is the stable sort of the cut ones: one sort per category.
+     */
+    private static Result accumulate(EvalParams p, Cells c, int cats, int images) {
         int tn = p.iouThrs().length;
         int rn = p.recThrs().length;
         int an = p.areaRng().length;
@@ -260,61 +325,63 @@ public final class CocoEval {
         Arrays.fill(recall, -1);
         Result result = new Result(p, precision, recall);
         double eps = Math.ulp(1.0); // np.spacing(1)
+        int[] present = new int[images];
         for (int k = 0; k < cats; k++) {
+            int np = 0;
+            int all = 0;
+            for (int i = 0; i < images; i++) {
+                if (c.present(k, i)) {
+                    present[np++] = i;
+                    all += c.scores(k, i).length;
+                }
+            }
+            if (np == 0) {
+                continue;
+            }
+            double[] scores = new double[all];
+            int[] image = new int[all]; // which image, and which detection of it (its rank there)
+            int[] rank = new int[all];
+            int n = 0;
+            for (int x = 0; x < np; x++) {
+                double[] s = c.scores(k, present[x]);
+                for (int j = 0; j < s.length; j++) {
+                    scores[n] = s[j];
+                    image[n] = present[x];
+                    rank[n++] = j;
+                }
+            }
+            int[] order = stableDescending(scores);
             for (int a = 0; a < an; a++) {
+                int npig = 0;
+                for (int x = 0; x < np; x++) {
+                    npig += c.counted(k, a, present[x]);
+                }
+                if (npig == 0) {
+                    continue;
+                }
                 for (int m = 0; m < mn; m++) {
                     int maxDet = p.maxDets()[m];
-                    List<ImageEval> e = new ArrayList<>();
-                    for (int i = 0; i < images; i++) {
-                        ImageEval x = evals[(k * an + a) * images + i];
-                        if (x != null) {
-                            e.add(x);
-                        }
-                    }
-                    if (e.isEmpty()) {
-                        continue;
-                    }
                     int total = 0;
-                    int npig = 0;
-                    for (ImageEval x : e) {
-                        total += Math.min(maxDet, x.dtScores().length);
-                        for (boolean ig : x.gtIgnore()) {
-                            npig += ig ? 0 : 1;
-                        }
+                    for (int j : order) {
+                        total += rank[j] < maxDet ? 1 : 0;
                     }
-                    if (npig == 0) {
-                        continue;
-                    }
-                    double[] scores = new double[total];
-                    int[] from = new int[total]; // which image eval, and which detection of it
-                    int[] at = new int[total];
-                    int n = 0;
-                    for (int x = 0; x < e.size(); x++) {
-                        for (int di = 0; di < Math.min(maxDet, e.get(x).dtScores().length); di++) {
-                            scores[n] = e.get(x).dtScores()[di];
-                            from[n] = x;
-                            at[n++] = di;
-                        }
-                    }
-                    Integer[] order = new Integer[total];
-                    for (int j = 0; j < total; j++) {
-                        order[j] = j;
-                    }
-                    Arrays.sort(order, (x, y) -> descending(scores[x], scores[y]));
                     for (int t = 0; t < tn; t++) {
                         double[] rc = new double[total];
                         double[] pr = new double[total];
                         double tp = 0;
                         double fp = 0;
-                        for (int j = 0; j < total; j++) {
-                            ImageEval x = e.get(from[order[j]]);
-                            int di = at[order[j]];
-                            boolean matched = x.dtMatches()[t][di] != 0;
-                            boolean ignore = x.dtIgnore()[t][di];
+                        int q = 0;
+                        for (int j : order) {
+                            if (rank[j] >= maxDet) {
+                                continue;
+                            }
+                            int f = c.flags(k, a, image[j], t, rank[j]);
+                            boolean matched = (f & 1) != 0;
+                            boolean ignore = (f & 2) != 0;
                             tp += matched && !ignore ? 1 : 0;
                             fp += !matched && !ignore ? 1 : 0;
-                            rc[j] = tp / npig;
-                            pr[j] = tp / (fp + tp + eps);
+                            rc[q] = tp / npig;
+                            pr[q++] = tp / (fp + tp + eps);
                         }
                         recall[result.recallIndex(t, k, a, m)] = total > 0 ? rc[total - 1] : 0;
                         for (int j = total - 1; j > 0; j--) {
@@ -331,6 +398,36 @@ public final class CocoEval {
             }
         }
         return result;
+    }
+
+    /** The indices of {@code v} by descending value, ties in index order (numpy's mergesort of -v): a merge sort. */
+    static int[] stableDescending(double[] v) {
+        int[] idx = new int[v.length];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        int[] buf = new int[v.length];
+        for (int width = 1; width < idx.length; width *= 2) {
+            for (int lo = 0; lo < idx.length - width; lo += 2 * width) {
+                int mid = lo + width;
+                int hi = Math.min(lo + 2 * width, idx.length);
+                int x = lo;
+                int y = mid;
+                int o = lo;
+                while (x < mid && y < hi) {
+                    // the right one goes first only when strictly greater: equal values keep their order
+                    buf[o++] = descending(v[idx[y]], v[idx[x]]) < 0 ? idx[y++] : idx[x++];
+                }
+                while (x < mid) {
+                    buf[o++] = idx[x++];
+                }
+                while (y < hi) {
+                    buf[o++] = idx[y++];
+                }
+                System.arraycopy(buf, lo, idx, lo, hi - lo);
+            }
+        }
+        return idx;
     }
 
     /** numpy's searchsorted(a, v, side='left') over a non-decreasing {@code a}: the first index with a[i] >= v. */

@@ -39,29 +39,23 @@ public final class EvalFiles {
 
     private EvalFiles() {}
 
-    /** Reads a ground-truth file; masks only for {@code segm}. */
+    /** Reads a ground-truth file, one element at a time (images and categories first); masks only for {@code segm}. */
     public static GroundTruth groundTruth(Path file, IouType type) throws IOException {
-        JsonNode root = JSON.readTree(file.toFile());
         Map<Long, int[]> images = new LinkedHashMap<>();
-        for (JsonNode im : root.path("images")) {
-            images.put(im.get("id").asLong(), new int[] {im.path("height").asInt(), im.path("width").asInt()});
-        }
+        JsonSections.forEach(file, "images", (i, im) -> images.put(im.get("id").asLong(),
+                new int[] {im.path("height").asInt(), im.path("width").asInt()}));
         Map<Integer, String> categories = new LinkedHashMap<>();
-        for (JsonNode c : root.path("categories")) {
-            categories.put(c.get("id").asInt(), c.path("name").asText());
-        }
+        JsonSections.forEach(file, "categories", (i, c) -> categories.put(c.get("id").asInt(), c.path("name").asText()));
         MaskScratch scratch = new MaskScratch();
         List<EvalAnn> anns = new ArrayList<>();
-        JsonNode list = root.path("annotations");
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode a = list.get(i);
+        JsonSections.forEach(file, "annotations", (i, a) -> {
             String where = file + ": $.annotations[" + i + "]";
             long imageId = a.get("image_id").asLong();
             Rle mask = type == IouType.segm ? mask(a.get("segmentation"), images.get(imageId), where, scratch) : null;
             anns.add(new EvalAnn(a.get("id").asLong(), imageId, a.get("category_id").asInt(), a.path("area").asDouble(),
                     box(a.get("bbox")), a.path("iscrowd").asInt() != 0, 0, mask, doubles(a.get("keypoints")),
                     a.path("num_keypoints").asInt()));
-        }
+        });
         return new GroundTruth(images, categories, anns);
     }
 
@@ -72,64 +66,63 @@ public final class EvalFiles {
      *     without what its kind needs, naming the file and the result's place
      */
     public static List<EvalAnn> results(Path file, GroundTruth gt, IouType type) throws IOException {
-        JsonNode list = JSON.readTree(file.toFile());
-        if (!list.isArray()) {
-            throw new IllegalArgumentException(file + ": expected a JSON array of results");
-        }
-        List<EvalAnn> out = new ArrayList<>(list.size());
-        if (list.isEmpty()) {
-            return out;
-        }
-        IouType held = heldBy(list.get(0));
+        List<EvalAnn> out = new ArrayList<>();
+        IouType[] held = {null};
+        MaskScratch scratch = new MaskScratch();
+        JsonSections.forEach(file, null, (i, r) -> {
+            if (held[0] == null) {
+                held[0] = heldBy(r);
+            }
+            out.add(result(file + ": $[" + i + "]", i + 1, r, held[0], gt, type, scratch));
+        });
+        return out;
+    }
+
+    /** One result as loadRes completes it ({@code held}: what the file's first result says the file holds). */
+    private static EvalAnn result(String where, long id, JsonNode r, IouType held, GroundTruth gt, IouType type,
+            MaskScratch scratch) {
         boolean boxes = held == IouType.bbox;
         boolean segments = held == IouType.segm;
-        MaskScratch scratch = new MaskScratch();
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode r = list.get(i);
-            String where = file + ": $[" + i + "]";
-            long imageId = r.path("image_id").asLong();
-            int[] size = gt.images().get(imageId);
-            if (size == null) {
-                throw new IllegalArgumentException(where + ": image " + imageId + " is not in the ground truth"
-                        + " (loadRes: results do not correspond to the current coco set)");
-            }
-            if (!r.has("score") || !r.get("score").isNumber() || !Double.isFinite(r.get("score").asDouble())) {
-                throw new IllegalArgumentException(where + ": expected a finite score, got " + r.get("score"));
-            }
-            double score = r.get("score").asDouble();
-            long id = i + 1;
-            int cat = r.path("category_id").asInt();
-            double[] bbox;
-            double area;
-            Rle mask = null;
-            double[] kp = null;
-            if (boxes) {
-                bbox = box(r.get("bbox"));
-                area = LoadRes.boxArea(bbox);
-                if (type == IouType.segm) {
-                    mask = r.has("segmentation") ? mask(r.get("segmentation"), size, where, scratch)
-                            : Masks.frPoly(LoadRes.boxPolygon(bbox), size[0], size[1], scratch);
-                }
-            } else if (segments) {
-                Rle m = mask(r.get("segmentation"), size, where, scratch);
-                area = Masks.area(m);
-                bbox = r.has("bbox") ? box(r.get("bbox")) : Masks.toBbox(m);
-                mask = m;
-            } else {
-                kp = doubles(r.get("keypoints"));
-                if (kp == null || kp.length == 0) {
-                    throw new IllegalArgumentException(where + ": expected bbox, segmentation or keypoints");
-                }
-                try {
-                    bbox = LoadRes.keypointBox(kp);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(where + ".keypoints: " + e.getMessage(), e);
-                }
-                area = LoadRes.boxArea(bbox);
-            }
-            out.add(new EvalAnn(id, imageId, cat, area, bbox, false, score, mask, kp, 0));
+        long imageId = r.path("image_id").asLong();
+        int[] size = gt.images().get(imageId);
+        if (size == null) {
+            throw new IllegalArgumentException(where + ": image " + imageId + " is not in the ground truth"
+                    + " (loadRes: results do not correspond to the current coco set)");
         }
-        return out;
+        if (!r.has("score") || !r.get("score").isNumber() || !Double.isFinite(r.get("score").asDouble())) {
+            throw new IllegalArgumentException(where + ": expected a finite score, got " + r.get("score"));
+        }
+        double score = r.get("score").asDouble();
+        int cat = r.path("category_id").asInt();
+        double[] bbox;
+        double area;
+        Rle mask = null;
+        double[] kp = null;
+        if (boxes) {
+            bbox = box(r.get("bbox"));
+            area = LoadRes.boxArea(bbox);
+            if (type == IouType.segm) {
+                mask = r.has("segmentation") ? mask(r.get("segmentation"), size, where, scratch)
+                        : Masks.frPoly(LoadRes.boxPolygon(bbox), size[0], size[1], scratch);
+            }
+        } else if (segments) {
+            Rle m = mask(r.get("segmentation"), size, where, scratch);
+            area = Masks.area(m);
+            bbox = r.has("bbox") ? box(r.get("bbox")) : Masks.toBbox(m);
+            mask = m;
+        } else {
+            kp = doubles(r.get("keypoints"));
+            if (kp == null || kp.length == 0) {
+                throw new IllegalArgumentException(where + ": expected bbox, segmentation or keypoints");
+            }
+            try {
+                bbox = LoadRes.keypointBox(kp);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ".keypoints: " + e.getMessage(), e);
+            }
+            area = LoadRes.boxArea(bbox);
+        }
+        return new EvalAnn(id, imageId, cat, area, bbox, false, score, mask, kp, 0);
     }
 
     /**

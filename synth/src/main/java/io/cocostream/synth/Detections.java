@@ -2,10 +2,8 @@ package io.cocostream.synth;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cocostream.eval.JsonSections;
 import io.cocostream.mask.MaskScratch;
 import io.cocostream.mask.Masks;
 import io.cocostream.mask.Rle;
@@ -35,8 +33,6 @@ public final class Detections {
     /** How far a found object's box and mask are shifted, in pixels, at most. */
     static final double SHIFT = 4;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Random rnd;
     private final MaskScratch scratch = new MaskScratch();
     private final List<Integer> categories = new ArrayList<>();
@@ -50,15 +46,16 @@ public final class Detections {
     /** Writes the results for {@code gt} to {@code out}; returns how many. */
     public static long write(Path gt, long seed, Path out) throws IOException {
         Detections d = new Detections(seed);
-        d.read(gt, "images", im -> d.sizes.put(im.get("id").asLong(), new int[] {im.get("height").asInt(), im.get("width").asInt()}));
-        d.read(gt, "categories", c -> d.categories.add(c.get("id").asInt()));
+        JsonSections.forEach(gt, "images", (i, im) -> d.sizes.put(im.get("id").asLong(),
+                new int[] {im.get("height").asInt(), im.get("width").asInt()}));
+        JsonSections.forEach(gt, "categories", (i, c) -> d.categories.add(c.get("id").asInt()));
         if (d.categories.isEmpty()) {
             throw new IllegalArgumentException(gt + ": no categories to detect");
         }
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out), 1 << 16);
                 JsonGenerator g = new JsonFactory().createGenerator(os)) {
             g.writeStartArray();
-            d.read(gt, "annotations", a -> d.found(g, a));
+            JsonSections.forEach(gt, "annotations", (i, a) -> d.found(g, a));
             for (Map.Entry<Long, int[]> im : d.sizes.entrySet()) {
                 double n = -Math.log(1 - d.rnd.nextDouble()) * FALSE_PER_IMAGE; // exponential: a few images get many
                 for (int i = 0; i < (int) Math.round(n); i++) {
@@ -68,29 +65,6 @@ public final class Detections {
             g.writeEndArray();
         }
         return d.written;
-    }
-
-    private interface Each {
-        void accept(JsonNode element) throws IOException;
-    }
-
-    /** Each element of one top-level array of the file. */
-    private void read(Path file, String section, Each each) throws IOException {
-        try (JsonParser p = JSON.createParser(file.toFile())) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException(file + ": expected a COCO object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                if (p.nextToken() == JsonToken.START_ARRAY && name.equals(section)) {
-                    while (p.nextToken() == JsonToken.START_OBJECT) {
-                        each.accept(p.readValueAsTree());
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
     }
 
     private void found(JsonGenerator g, JsonNode a) throws IOException {
