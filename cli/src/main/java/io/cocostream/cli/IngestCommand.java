@@ -5,6 +5,9 @@ import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KafkaReports;
 import io.cocostream.ingest.KafkaSink;
 import io.cocostream.ingest.WatchFolder;
+import io.cocostream.metrics.Meters;
+import io.cocostream.metrics.MetricsServer;
+import io.cocostream.metrics.Prometheus;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.avro.BatchStatus;
@@ -69,6 +72,18 @@ final class IngestCommand implements Callable<Integer> {
             + " annotations of the kind).")
     boolean redeliver;
 
+    @Option(names = "--metrics-port", defaultValue = "9464", paramLabel = "PORT", description = "With --watch: where /metrics"
+            + " (Prometheus' text format: files, bytes and images ingested, dead letters, batch durations, JVM and producer"
+            + " metrics) is served (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int metricsPort;
+
+    @Option(names = "--metrics-host", defaultValue = "0.0.0.0", paramLabel = "HOST",
+            description = "With --watch: the address /metrics listens on (default ${DEFAULT-VALUE}, for scrapers).")
+    String metricsHost;
+
+    /** What the ingests count: nothing, unless --watch serves /metrics. */
+    private Meters meters = Meters.NONE;
+
     @Option(names = "--run", paramLabel = "NAME", description = "The run a results file belongs to (default: the file's"
             + " name without its extension). A run's batches add up: the result ids of each continue after the earlier"
             + " ones', as loadRes would number the files put together.")
@@ -107,7 +122,11 @@ final class IngestCommand implements Callable<Integer> {
         if (watch != null) {
             System.err.println("cocostream ingest: watching " + watch.toAbsolutePath() + " (Ctrl-C stops)");
             Foreground fg = new Foreground("ingest");
-            try (KafkaReports reports = new KafkaReports(client)) {
+            try (Prometheus metrics = new Prometheus();
+                    MetricsServer server = MetricsServer.start(metrics, metricsHost, metricsPort);
+                    KafkaReports reports = new KafkaReports(client)) {
+                meters = metrics.meters();
+                System.err.printf("cocostream ingest: metrics on http://%s:%d/metrics%n", metricsHost, server.port());
                 new WatchFolder(watch, settleMillis, f -> ingest(f, client, wait), reports).run(500, fg::stopRequested);
             } finally {
                 fg.closed();
@@ -130,9 +149,12 @@ final class IngestCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         ConsoleProgress progress = new ConsoleProgress(f.getFileName().toString(), System.err, System.console() != null);
-        Ingest.Result r = Ingest.run(o, batch -> new KafkaSink(client, batch, wait), progress);
+        Ingest.Result r = Ingest.run(o, batch -> new MeteredSink(new KafkaSink(client, batch, wait), meters), progress);
         double secs = (System.nanoTime() - t0) / 1e9;
         long bytes = Files.size(f);
+        if (!r.alreadyIngested()) {
+            meters.ingested(r.kind().id(), bytes, r.images() - r.resumedAfterImages(), Duration.ofNanos(System.nanoTime() - t0));
+        }
         if (r.alreadyIngested()) {
             System.out.printf("%s: already ingested as batch %s (%s); nothing published (--redeliver publishes it"
                     + " again)%n", f, r.batchId(), r.status());

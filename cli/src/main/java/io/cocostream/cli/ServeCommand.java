@@ -1,5 +1,7 @@
 package io.cocostream.cli;
 
+import io.cocostream.metrics.MetricsServer;
+import io.cocostream.metrics.Prometheus;
 import io.cocostream.streams.query.CocoApiServer;
 import io.cocostream.streams.query.QaPage;
 import java.io.IOException;
@@ -49,9 +51,17 @@ final class ServeCommand extends TopologyCommand {
     }
 
     @Override
-    AutoCloseable started(KafkaStreams streams) throws IOException {
+    AutoCloseable started(KafkaStreams streams, Prometheus metrics) throws IOException {
+        boolean own = metricsPort != null && metricsPort != port;
         CocoApiServer server = CocoApiServer.start(streams, self(), host, port,
-                QaPage.start(connection.clientConfig(), imagesDir));
+                QaPage.start(connection.clientConfig(), imagesDir), own ? null : metrics);
+        if (own) {
+            MetricsServer m = metricsServer(metrics, port);
+            return () -> {
+                m.close();
+                server.close();
+            };
+        }
         System.err.printf("cocostream serve: COCO API on http://%s:%d/coco/, QA page on http://%s:%d/ (application id %s);"
                 + " Ctrl-C stops%n", host, server.port(), host, server.port(), app.applicationId);
         return server;

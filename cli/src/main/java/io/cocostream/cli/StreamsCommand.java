@@ -1,5 +1,8 @@
 package io.cocostream.cli;
 
+import io.cocostream.metrics.MetricsServer;
+import io.cocostream.metrics.Prometheus;
+import java.io.IOException;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 
@@ -15,8 +18,9 @@ final class StreamsCommand extends TopologyCommand {
     }
 
     @Override
-    AutoCloseable started(KafkaStreams streams) {
+    AutoCloseable started(KafkaStreams streams, Prometheus metrics) throws IOException {
+        MetricsServer server = metricsServer(metrics, MetricsServer.DEFAULT_PORT);
         System.err.println("cocostream streams: validating (application id " + app.applicationId + "); Ctrl-C stops");
-        return () -> { };
+        return server;
     }
 }

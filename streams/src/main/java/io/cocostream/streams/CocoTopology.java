@@ -4,6 +4,7 @@ import static org.apache.kafka.streams.state.Stores.inMemoryKeyValueStore;
 import static org.apache.kafka.streams.state.Stores.keyValueStoreBuilder;
 import static org.apache.kafka.streams.state.Stores.persistentKeyValueStore;
 
+import io.cocostream.metrics.Meters;
 import io.cocostream.rules.FormatAlerts;
 import io.cocostream.rules.Tolerances;
 import io.cocostream.schemas.Kind;
@@ -66,8 +67,13 @@ public final class CocoTopology {
 
     private CocoTopology() {}
 
-    /** Builds the topology; {@code serdeConfig} has the registry settings ({@code schema.registry.url}, ...). */
+    /** Builds the topology, counting nothing; {@code serdeConfig} has the registry settings ({@code schema.registry.url}, ...). */
     public static Topology build(Map<String, Object> serdeConfig, Tolerances tol) {
+        return build(serdeConfig, tol, Meters.NONE);
+    }
+
+    /** Builds the topology, counting events, alerts and view updates in {@code meters}. */
+    public static Topology build(Map<String, Object> serdeConfig, Tolerances tol, Meters meters) {
         SchemaRegistryClient client = new SchemaRegistryClient(SerdeConfig.from(serdeConfig));
         AvroSerde<Category> categorySerde = new AvroSerde<>(Category.class, client, serdeConfig);
         AvroSerde<ValidationAlert> alertSerde = new AvroSerde<>(ValidationAlert.class, client, serdeConfig);
@@ -97,7 +103,7 @@ public final class CocoTopology {
             b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(pending), Serdes.String(), alertSerde));
             Map<String, KStream<Long, Out>> routed = b
                     .stream(source.topic(), Consumed.with(Serdes.Long(), anySerde).withName(kind + "-source"))
-                    .process(() -> new Validate(source, tol), Named.as("validate-" + kind), pending)
+                    .process(() -> new Validate(source, tol, meters), Named.as("validate-" + kind), pending)
                     .split(Named.as("route-" + kind + "-"))
                     .branch((k, v) -> v instanceof Out.Alert, Branched.as("alerts"))
                     .branch((k, v) -> v instanceof Out.Tally, Branched.as("tallies"))
@@ -124,10 +130,11 @@ public final class CocoTopology {
                     Named.as("select-" + name));
             byTopic.put(topic, selected);
             selected.mapValues(v -> ((Out.View) v).value(), Named.as("unwrap-" + name))
+                    .peek((k, v) -> meters.viewUpdate(name), Named.as("count-" + name))
                     .to(topic, Produced.with(Serdes.Long(), anySerde).withName(name + "-sink"));
         }
         Map<String, KStream<Long, Out>> runs = results(b, anySerde, alertSerde, client, serdeConfig,
-                byTopic.get(Topics.IMAGE_VIEW), retractions);
+                byTopic.get(Topics.IMAGE_VIEW), retractions, meters);
         alerts.add(runs.get("route-results-alerts"));
         tallies.put(Kind.RESULTS.id(), runs.get("route-results-tallies"));
 
@@ -156,7 +163,8 @@ public final class CocoTopology {
             all = all.merge(alerts.get(i), Named.as("merge-alerts-" + i));
         }
         KStream<Long, ValidationAlert> alertValues = all.mapValues(v -> ((Out.Alert) v).alert(), Named.as("unwrap-alerts"));
-        alertValues.to(Topics.ALERTS, Produced.with(Serdes.Long(), alertSerde).withName("alerts-sink"));
+        alertValues.peek((k, a) -> meters.alert(a.getRule(), a.getSeverity().name()), Named.as("count-alerts"))
+                .to(Topics.ALERTS, Produced.with(Serdes.Long(), alertSerde).withName("alerts-sink"));
 
         // Each delivery's report, from its manifests, its events' tallies and its alerts, by batch id.
         KStream<String, BatchDelta> deltas = b
@@ -193,7 +201,7 @@ public final class CocoTopology {
      */
     private static Map<String, KStream<Long, Out>> results(StreamsBuilder b, AvroSerde<SpecificRecord> anySerde,
             AvroSerde<ValidationAlert> alertSerde, SchemaRegistryClient client, Map<String, Object> serdeConfig,
-            KStream<Long, Out> imageViewChanges, KStream<Long, Out> retractions) {
+            KStream<Long, Out> imageViewChanges, KStream<Long, Out> retractions, Meters meters) {
         AvroSerde<ResultsView> viewSerde = new AvroSerde<>(ResultsView.class, client, serdeConfig);
         AvroSerde<ImageEvaluation> evalSerde = new AvroSerde<>(ImageEvaluation.class, client, serdeConfig);
         b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.RESULTS_VIEW), Serdes.String(), viewSerde));
@@ -209,7 +217,7 @@ public final class CocoTopology {
         Map<String, KStream<Long, Out>> routed = imageViewChanges
                 .merge(events, Named.as("merge-results"))
                 .merge(retractions, Named.as("merge-results-retractions"))
-                .process(Runs::new, Named.as("results"), Stores.IMAGE_VIEW, Stores.RESULTS_VIEW, Stores.RUN_EVALUATIONS,
+                .process(() -> new Runs(meters), Named.as("results"), Stores.IMAGE_VIEW, Stores.RESULTS_VIEW, Stores.RUN_EVALUATIONS,
                         Stores.GROUND_TRUTH_COUNTS, Stores.RUNS, Stores.PENDING_RESULT_IMAGES)
                 .split(Named.as("route-results-"))
                 .branch((k, v) -> v instanceof Out.Alert, Branched.as("alerts"))
@@ -217,6 +225,7 @@ public final class CocoTopology {
                 .defaultBranch(Branched.as("views"));
         routed.get("route-results-views")
                 .map((k, v) -> KeyValue.pair(((Out.RunView) v).key(), ((Out.RunView) v).value()), Named.as("unwrap-results-view"))
+                .peek((k, v) -> meters.viewUpdate("results-view"), Named.as("count-results-view"))
                 .to(Topics.RESULTS_VIEW, Produced.with(Serdes.String(), viewSerde).withName("results-view-sink")
                         .withStreamPartitioner((topic, key, value, partitions) ->
                                 Optional.of(Set.of(Topics.partitionOf(Topics.imageOfRunKey(key), partitions)))));

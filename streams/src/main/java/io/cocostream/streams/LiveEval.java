@@ -147,64 +147,79 @@ public final class LiveEval {
                 .setMatches(ByteBuffer.wrap(bits)).build();
     }
 
-    /** The evaluations {@link #toAvro} packed, one per area range, with what accumulate reads of them. */
-    static ImageEval[] fromAvro(CategoryEvaluation c, int areas, int thresholds) {
-        int d = c.getScores().size();
-        double[] scores = new double[d];
-        for (int j = 0; j < d; j++) {
-            scores[j] = c.getScores().get(j);
-        }
-        ByteBuffer buf = c.getMatches().duplicate();
-        byte[] bits = new byte[buf.remaining()];
-        buf.get(bits);
-        ImageEval[] out = new ImageEval[areas];
-        int bit = 0;
-        for (int a = 0; a < areas; a++) {
-            long[][] matches = new long[thresholds][d];
-            boolean[][] ignore = new boolean[thresholds][d];
-            for (int t = 0; t < thresholds; t++) {
-                for (int j = 0; j < d; j++, bit += 2) {
-                    int v = bits[bit >>> 3] >>> (bit & 7) & 3;
-                    matches[t][j] = v & 1;
-                    ignore[t][j] = (v & 2) != 0;
-                }
-            }
-            out[a] = new ImageEval(scores, matches, ignore, new boolean[c.getGroundTruth().get(a)]);
-        }
-        return out;
-    }
-
     /**
      * accumulate over every ground-truth image (key: image id, its own counts) with the run's
      * evaluation where it has one; images the ground truth does not have are not counted, as
-     * COCOeval's imgIds are the ground truth's.
+     * COCOeval's imgIds are the ground truth's. Reads the packed evaluations as they are.
      */
     public static CocoEval.Result accumulate(IouType type, int[] catIds, SortedMap<Long, ImageEvaluation> groundTruth,
             Map<Long, ImageEvaluation> run) {
         long[] imgIds = groundTruth.keySet().stream().mapToLong(Long::longValue).toArray();
         EvalParams p = EvalParams.of(type, imgIds, catIds);
-        int cats = p.catIds().length;
-        int areas = p.areaRng().length;
-        int thresholds = p.iouThrs().length;
+        int images = imgIds.length;
         Map<Integer, Integer> catIndex = new HashMap<>();
-        for (int k = 0; k < cats; k++) {
+        for (int k = 0; k < p.catIds().length; k++) {
             catIndex.put(p.catIds()[k], k);
         }
-        ImageEval[] evals = new ImageEval[cats * areas * imgIds.length];
-        for (int i = 0; i < imgIds.length; i++) {
+        CategoryEvaluation[] cells = new CategoryEvaluation[p.catIds().length * images];
+        for (int i = 0; i < images; i++) {
             ImageEvaluation e = run.getOrDefault(imgIds[i], groundTruth.get(imgIds[i]));
             for (CategoryEvaluation c : e.getCategories()) {
                 Integer k = catIndex.get(c.getCategoryId());
-                if (k == null) {
-                    continue;
-                }
-                ImageEval[] perArea = fromAvro(c, areas, thresholds);
-                for (int a = 0; a < areas; a++) {
-                    evals[(k * areas + a) * imgIds.length + i] = perArea[a];
+                if (k != null) {
+                    cells[k * images + i] = c;
                 }
             }
         }
-        return CocoEval.accumulate(p, evals);
+        return CocoEval.accumulate(p, new Packed(cells, images, p.iouThrs().length));
+    }
+
+    /** {@link CategoryEvaluation}s ({@code [k][i]}) as accumulate reads them, each unpacked once, when first read. */
+    private static final class Packed implements CocoEval.Cells {
+        private final CategoryEvaluation[] cells;
+        private final double[][] scores;
+        private final byte[][] bits;
+        private final int images;
+        private final int thresholds;
+
+        Packed(CategoryEvaluation[] cells, int images, int thresholds) {
+            this.cells = cells;
+            this.scores = new double[cells.length][];
+            this.bits = new byte[cells.length][];
+            this.images = images;
+            this.thresholds = thresholds;
+        }
+
+        @Override
+        public boolean present(int k, int i) {
+            return cells[k * images + i] != null;
+        }
+
+        @Override
+        public double[] scores(int k, int i) {
+            int x = k * images + i;
+            if (scores[x] == null) {
+                scores[x] = doubles(cells[x].getScores());
+            }
+            return scores[x];
+        }
+
+        @Override
+        public int counted(int k, int a, int i) {
+            return cells[k * images + i].getGroundTruth().get(a);
+        }
+
+        @Override
+        public int flags(int k, int a, int i, int t, int j) {
+            int x = k * images + i;
+            if (bits[x] == null) {
+                ByteBuffer b = cells[x].getMatches().duplicate();
+                bits[x] = new byte[b.remaining()];
+                b.get(bits[x]);
+            }
+            int bit = ((a * thresholds + t) * scores(k, i).length + j) * 2;
+            return bits[x][bit >>> 3] >>> (bit & 7) & 3;
+        }
     }
 
     private static Rle mask(RleMask m, MaskScratch s) {

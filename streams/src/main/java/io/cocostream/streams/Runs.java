@@ -6,6 +6,7 @@ import io.cocostream.eval.LoadRes;
 import io.cocostream.mask.MaskScratch;
 import io.cocostream.mask.Masks;
 import io.cocostream.mask.Rle;
+import io.cocostream.metrics.Meters;
 import io.cocostream.rules.EventValidator;
 import io.cocostream.rules.ResultRules;
 import io.cocostream.rules.RuleIds;
@@ -55,6 +56,7 @@ final class Runs implements Processor<Long, Out, Long, Out> {
     private static final Kind[] GROUND_TRUTH = {Kind.INSTANCES, Kind.PERSON_KEYPOINTS};
 
     private final MaskScratch scratch = new MaskScratch();
+    private final Meters meters;
     private ProcessorContext<Long, Out> context;
     private KeyValueStore<Long, ImageView> images;
     private KeyValueStore<String, Category> categories;
@@ -63,6 +65,10 @@ final class Runs implements Processor<Long, Out, Long, Out> {
     private KeyValueStore<String, ImageEvaluation> groundTruth;
     private KeyValueStore<String, Long> runs;
     private KeyValueStore<String, ValidationAlert> pending;
+
+    Runs(Meters meters) {
+        this.meters = meters;
+    }
 
     @Override
     public void init(ProcessorContext<Long, Out> context) {
@@ -157,7 +163,9 @@ final class Runs implements Processor<Long, Out, Long, Out> {
         ResultsView view = replaceBatch(old, run, imageId, batch, valid);
         setView(r, key, old, view);
         if (inGroundTruth(gt)) {
-            pending.delete(key);
+            if (pending.get(key) != null) {
+                pending.delete(key); // only when there: a delete writes a tombstone to the changelog
+            }
         } else {
             pending.put(key, stamp(imageMissing(imageId, e.getAnnotations()), run, prov));
         }
@@ -167,6 +175,7 @@ final class Runs implements Processor<Long, Out, Long, Out> {
             cats.add(a.getCategoryId());
         }
         boolean invalid = alerts.stream().anyMatch(a -> a.getSeverity() == Severity.ERROR);
+        meters.event(Kind.RESULTS.id(), e.getAnnotations().size() + e.getRejected().size());
         context.forward(r.withKey(imageId).withValue(new Out.Tally(BatchDelta.newBuilder().setBatchId(batch).setImages(1)
                 .setAnnotations(e.getAnnotations().size() + e.getRejected().size()).setImagesInvalid(invalid ? 1 : 0)
                 .setCategoryIds(cats).build())));

@@ -1,12 +1,19 @@
 package io.cocostream.streams;
 
+import io.cocostream.metrics.Meters;
 import io.cocostream.rules.Tolerances;
+import io.cocostream.schemas.serde.SerdeConfig;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyDescription;
 
 /** Runs cocostream's topology (validation and views): exactly-once, dead letters for what cannot be read or processed. */
 public final class StreamsApp {
@@ -41,9 +48,34 @@ public final class StreamsApp {
 
     /** A started app with these Streams settings (from {@link #config}, plus e.g. {@code application.server}). */
     public static KafkaStreams start(Map<String, Object> clientConfig, Properties streamsConfig) {
-        KafkaStreams streams = new KafkaStreams(CocoTopology.build(new HashMap<>(clientConfig), Tolerances.DEFAULT),
+        return start(clientConfig, streamsConfig, Meters.NONE);
+    }
+
+    /** A started app as {@link #start(Map, Properties)} starts it, its topology counting in {@code meters}. */
+    public static KafkaStreams start(Map<String, Object> clientConfig, Properties streamsConfig, Meters meters) {
+        KafkaStreams streams = new KafkaStreams(CocoTopology.build(new HashMap<>(clientConfig), Tolerances.DEFAULT, meters),
                 streamsConfig);
         streams.start();
         return streams;
+    }
+
+    /**
+     * The topics the topology's tasks consume (its sources and repartition topics, not the global
+     * categories): read from the topology itself.
+     */
+    public static List<String> inputTopics(String applicationId) {
+        Set<String> out = new TreeSet<>();
+        TopologyDescription d = CocoTopology.build(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, "http://unused"),
+                Tolerances.DEFAULT).describe();
+        for (TopologyDescription.Subtopology sub : d.subtopologies()) {
+            for (TopologyDescription.Node n : sub.nodes()) {
+                if (n instanceof TopologyDescription.Source src) {
+                    for (String t : src.topicSet()) {
+                        out.add(t.endsWith("-repartition") ? applicationId + "-" + t : t);
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(out);
     }
 }

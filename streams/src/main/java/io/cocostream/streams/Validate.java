@@ -1,5 +1,6 @@
 package io.cocostream.streams;
 
+import io.cocostream.metrics.Meters;
 import io.cocostream.rules.EventValidator;
 import io.cocostream.rules.KeypointRules;
 import io.cocostream.rules.RuleIds;
@@ -51,6 +52,7 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
     static final Duration CATEGORY_GRACE = Duration.ofSeconds(10);
 
     private final Kind kind;
+    private final Meters meters;
     private final EventValidator validator;
     private final boolean masks;
     private ProcessorContext<Long, Out> context;
@@ -58,8 +60,9 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
     private KeyValueStore<String, ValidationAlert> pending;
     private final Map<Integer, Category> skeletonsChecked = new HashMap<>();
 
-    Validate(Kind kind, Tolerances tol) {
+    Validate(Kind kind, Tolerances tol, Meters meters) {
         this.kind = kind;
+        this.meters = meters;
         this.validator = new EventValidator(tol);
         this.masks = kind == Kind.INSTANCES || kind == Kind.STUFF || kind == Kind.PANOPTIC;
     }
@@ -109,6 +112,7 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
             context.forward(r.withValue(new Out.Part(kind, part, result.status(), result.invalidIds())));
         }
         BatchDelta tally = tally(r.value(), result);
+        meters.event(kind.id(), annotationsOf((GenericRecord) r.value()));
         if (tally != null) {
             context.forward(r.withValue(new Out.Tally(tally)));
         }
@@ -128,10 +132,15 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
                 categories.add((Integer) g.get("category_id"));
             }
         }
-        Object rejected = e.hasField("rejected") ? e.get("rejected") : null;
-        long annotations = anns.size() + (rejected == null ? 0 : ((List<?>) rejected).size());
+        long annotations = annotationsOf(e);
         return BatchDelta.newBuilder().setBatchId(p.getBatchId()).setImages(1).setAnnotations(annotations)
                 .setImagesInvalid(result.status() == ValidationStatus.INVALID ? 1 : 0).setCategoryIds(categories).build();
+    }
+
+    /** An event's annotations, those ingest rejected included. */
+    private static long annotationsOf(GenericRecord e) {
+        Object rejected = e.hasField("rejected") ? e.get("rejected") : null;
+        return ((List<?>) e.get("annotations")).size() + (rejected == null ? 0 : ((List<?>) rejected).size());
     }
 
     /**

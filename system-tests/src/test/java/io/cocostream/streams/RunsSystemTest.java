@@ -38,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,38 @@ class RunsSystemTest {
             assertEquals(offline(type, gt, results), live);
             double ap50 = live.get("stats").get(1).asDouble();
             assertTrue(ap50 > 0.3 && ap50 < 0.95, "AP50 " + ap50);
+        }
+    }
+
+    @Test
+    void keypointResultsAreEvaluatedByOksLiveAsOffline(@TempDir Path dir) throws IOException {
+        // Given the shared person keypoints and a model's keypoints for them, a few pixels off, some people missed
+        Path gt = SharedData.coco().resolve("person_keypoints/person_keypoints_val2017_mini.json");
+        Random rnd = new Random(3);
+        ArrayNode res = SharedData.JSON.createArrayNode();
+        for (JsonNode a : SharedData.JSON.readTree(gt.toFile()).get("annotations")) {
+            if (a.get("num_keypoints").asInt() == 0 || rnd.nextInt(5) == 0) {
+                continue;
+            }
+            ObjectNode r = res.addObject().put("image_id", a.get("image_id").asLong()).put("category_id", 1)
+                    .put("score", Math.round(rnd.nextDouble() * 100) / 100.0);
+            ArrayNode kp = r.putArray("keypoints");
+            JsonNode k = a.get("keypoints");
+            for (int i = 0; i < k.size(); i++) {
+                kp.add(i % 3 == 2 ? 1 : k.get(i).asDouble() + rnd.nextGaussian() * 3);
+            }
+        }
+        Path results = Deliveries.slice(dir.resolve("keypoints_results.json"), res, 0, res.size());
+        try (Driver d = new Driver()) {
+            // When both are ingested
+            Deliveries.ingest(d, gt, null);
+            Deliveries.ingest(d, Ingest.Options.of(results).withRun("pose"));
+
+            // Then the live OKS evaluation is the offline one
+            JsonNode live = withoutCounts(new RunApi(d.stores(), d.stores()).evaluate("pose", IouType.keypoints));
+            assertEquals(offline(IouType.keypoints, gt, results), live);
+            assertEquals(10, live.get("stats").size());
+            assertTrue(live.get("stats").get(0).asDouble() > 0.2, live.toString());
         }
     }
 

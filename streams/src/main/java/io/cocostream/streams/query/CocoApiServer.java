@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.cocostream.eval.EvalParams.IouType;
+import io.cocostream.metrics.MetricsServer;
+import io.cocostream.metrics.Prometheus;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
@@ -48,7 +50,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * 400 for a bad parameter, 404 for an id that does not exist, and 503 with {@code Retry-After}
  * whenever the topology is not RUNNING (starting, restoring its stores, rebalancing): a store that
  * is not fully restored would answer an empty list or a not-found where the data exists.
- * {@code /healthz} (ready: the topology is RUNNING) and {@code /livez} (alive) are for probes.
+ * {@code /healthz} (ready: the topology is RUNNING) and {@code /livez} (alive) are for probes;
+ * {@code /metrics}, given a {@link Prometheus}, for scrapers.
  * With a {@link QaPage}, its paths ({@code /}, {@code /alerts}, ...) are served too, stores or not.
  */
 public final class CocoApiServer implements AutoCloseable {
@@ -62,8 +65,11 @@ public final class CocoApiServer implements AutoCloseable {
     private final HostInfo self;
     private final QaPage qa;
     private final EvaluationPublisher evaluations;
+    private final Prometheus metrics;
 
-    private CocoApiServer(HttpServer server, ExecutorService executor, KafkaStreams streams, HostInfo self, QaPage qa) {
+    private CocoApiServer(HttpServer server, ExecutorService executor, KafkaStreams streams, HostInfo self, QaPage qa,
+            Prometheus metrics) {
+        this.metrics = metrics;
         this.server = server;
         this.executor = executor;
         this.local = new StoreSource(new StoreSource.Queryable() {
@@ -97,13 +103,19 @@ public final class CocoApiServer implements AutoCloseable {
      */
     public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa)
             throws IOException {
+        return start(streams, self, bindHost, port, qa, null);
+    }
+
+    /** Serves as {@link #start(KafkaStreams, HostInfo, String, int, QaPage)} does, and {@code /metrics} from {@code metrics}. */
+    public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa,
+            Prometheus metrics) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 64);
         ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
             Thread t = new Thread(r, "cocostream-serve");
             t.setDaemon(true);
             return t;
         });
-        CocoApiServer s = new CocoApiServer(server, executor, streams, self, qa);
+        CocoApiServer s = new CocoApiServer(server, executor, streams, self, qa, metrics);
         server.createContext("/", s::handle);
         server.setExecutor(executor);
         server.start();
@@ -123,6 +135,10 @@ public final class CocoApiServer implements AutoCloseable {
                 Map<String, String> q = query(x.getRequestURI().getRawQuery());
                 if (!x.getRequestMethod().equals("GET")) {
                     send(x, 405, error("only GET"));
+                    return;
+                }
+                if (metrics != null && path.equals("/metrics")) {
+                    MetricsServer.send(x, 200, Prometheus.CONTENT_TYPE, metrics.scrape());
                     return;
                 }
                 if (qa != null && QaPage.handles(path)) {
