@@ -55,6 +55,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * With a {@link QaPage}, its paths ({@code /}, {@code /alerts}, ...) are served too, stores or not.
  */
 public final class CocoApiServer implements AutoCloseable {
+    /** The longest query answered: about 60,000 ids; a longer one is a 414. */
+    static final int MAX_QUERY = 1 << 19;
+
+    static {
+        // The JDK's server drops a request whose head passes 384 KiB, before any handler sees it: let
+        // heads of up to 8 MiB reach the handler, which answers an over-long query with a 414.
+        System.setProperty("sun.net.httpserver.maxReqHeaderSize",
+                System.getProperty("sun.net.httpserver.maxReqHeaderSize", String.valueOf(8 << 20)));
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final StoreSource local;
@@ -132,6 +142,10 @@ public final class CocoApiServer implements AutoCloseable {
         try {
             String path = x.getRequestURI().getPath();
             try {
+                if (x.getRequestURI().getRawQuery() != null && x.getRequestURI().getRawQuery().length() > MAX_QUERY) {
+                    send(x, 414, error("query over " + MAX_QUERY + " characters: ask for fewer ids at once"));
+                    return;
+                }
                 Map<String, String> q = query(x.getRequestURI().getRawQuery());
                 if (!x.getRequestMethod().equals("GET")) {
                     send(x, 405, error("only GET"));
@@ -348,7 +362,7 @@ public final class CocoApiServer implements AutoCloseable {
         }
         List<T> out = new ArrayList<>();
         for (String item : v.split(",")) {
-            String t = item.trim();
+            String t = item.strip(); // spaces only: a control character (imgIds=%00) is a bad number, not "no filter"
             if (t.isEmpty()) {
                 continue;
             }
