@@ -53,6 +53,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * {@code /healthz} (ready: the topology is RUNNING) and {@code /livez} (alive) are for probes;
  * {@code /metrics}, given a {@link Prometheus}, for scrapers.
  * With a {@link QaPage}, its paths ({@code /}, {@code /alerts}, ...) are served too, stores or not.
+ *
+ * <p>It passes 400 lines because it is the whole HTTP surface on the JDK's server: routing, the
+ * parameters' parsing and the errors of every endpoint; a server library would take the routing.
  */
 public final class CocoApiServer implements AutoCloseable {
     /** The longest query answered: about 60,000 ids; a longer one is a 414. */
