@@ -23,7 +23,7 @@ import java.util.TreeSet;
  *
  * <p>It passes 400 lines because it is one algorithm: the matching's and the accumulation's
  * layouts ({@code [k][a][i]}, the area ranges, maxDets) are each other's, and the live evaluation
- * reuses both halves ({@link #evaluateImage}, {@link Cells}).
+ * reuses both halves ({@link #evaluateImage}, {@link PackedEval}).
  */
 public final class CocoEval {
     private CocoEval() {}
@@ -66,49 +66,45 @@ public final class CocoEval {
         }
         Map<Long, List<EvalAnn>> g = group(gts, p, imageIndex, catIndex);
         Map<Long, List<EvalAnn>> d = group(dts, p, imageIndex, catIndex);
-        int areas = p.areaRng().length;
-        ImageEval[] evals = new ImageEval[cats * areas * images];
+        // Packed as each cell is done: a train2017-size segm evaluation kept as ImageEvals needs more than 6 GB.
+        PackedEval[] cells = new PackedEval[cats * images];
         Set<Long> keys = new TreeSet<>(g.keySet());
         keys.addAll(d.keySet());
         for (long key : keys) {
-            int k = (int) (key / images);
-            int i = (int) (key % images);
-            ImageEval[] perArea = evaluateCell(p, g.getOrDefault(key, List.of()), d.getOrDefault(key, List.of()));
-            for (int a = 0; a < areas; a++) {
-                evals[(k * areas + a) * images + i] = perArea[a];
-            }
+            cells[(int) key] = PackedEval.of(evaluateCell(p, g.getOrDefault(key, List.of()), d.getOrDefault(key, List.of())),
+                    p.iouThrs().length);
         }
-        return accumulate(p, evals, cats, images);
+        return accumulate(p, cells);
     }
 
     /**
      * One image's evaluation, per category of its ground truth or detections (all as one category
-     * without useCats, key 0): each area range's {@link ImageEval}, as evaluate finds them.
+     * without useCats, key 0): every area range's, as evaluate finds them, packed.
      */
-    public static Map<Integer, ImageEval[]> evaluateImage(EvalParams p, List<EvalAnn> gts, List<EvalAnn> dts) {
+    public static Map<Integer, PackedEval> evaluateImage(EvalParams p, List<EvalAnn> gts, List<EvalAnn> dts) {
         Map<Integer, List<EvalAnn>> g = byCategory(gts, p);
         Map<Integer, List<EvalAnn>> d = byCategory(dts, p);
         Set<Integer> cats = new TreeSet<>(g.keySet());
         cats.addAll(d.keySet());
-        Map<Integer, ImageEval[]> out = new LinkedHashMap<>();
+        Map<Integer, PackedEval> out = new LinkedHashMap<>();
         for (int c : cats) {
-            out.put(c, evaluateCell(p, g.getOrDefault(c, List.of()), d.getOrDefault(c, List.of())));
+            out.put(c, PackedEval.of(evaluateCell(p, g.getOrDefault(c, List.of()), d.getOrDefault(c, List.of())),
+                    p.iouThrs().length));
         }
         return out;
     }
 
     /**
-     * accumulate over evaluations laid out {@code [k][a][i]} (category, area range, image in the
-     * parameters' orders; null where an image has neither ground truth nor detections).
+     * accumulate over the cells laid out {@code [k][i]} (category and image in the parameters'
+     * orders; null where an image has neither ground truth nor detections of the category).
      */
-    public static Result accumulate(EvalParams p, ImageEval[] evals) {
+    public static Result accumulate(EvalParams p, PackedEval[] cells) {
         int cats = p.useCats() ? p.catIds().length : 1;
         int images = p.imgIds().length;
-        if (evals.length != cats * p.areaRng().length * images) {
-            throw new IllegalArgumentException("expected " + cats * p.areaRng().length * images + " image evaluations, got "
-                    + evals.length);
+        if (cells.length != cats * images) {
+            throw new IllegalArgumentException("expected " + cats * images + " cells, got " + cells.length);
         }
-        return accumulate(p, evals, cats, images);
+        return accumulate(p, cells, cats, images);
     }
 
     private static Map<Integer, List<EvalAnn>> byCategory(List<EvalAnn> anns, EvalParams p) {
@@ -253,72 +249,12 @@ public final class CocoEval {
     }
 
     /**
-     * What accumulate reads of the image evaluations, by category k, area range a and image i (the
-     * parameters' orders): whether the image has any (ground truth or detections of k), its
-     * detections' scores best first (the same at every area range), the ground truth counted (not
-     * ignored) and each detection's flags at each threshold: 1 matched, 2 ignored.
-     */
-    public interface Cells {
-        boolean present(int k, int i);
-
-        double[] scores(int k, int i);
-
-        int counted(int k, int a, int i);
-
-        int flags(int k, int a, int i, int t, int j);
-    }
-
-    /** {@link ImageEval}s laid out {@code [k][a][i]} as {@link Cells}. */
-    private static Cells cells(EvalParams p, ImageEval[] evals, int images) {
-        int an = p.areaRng().length;
-        return new Cells() {
-            private ImageEval at(int k, int a, int i) {
-                return evals[(k * an + a) * images + i];
-            }
-
-            @Override
-            public boolean present(int k, int i) {
-                return at(k, 0, i) != null;
-            }
-
-            @Override
-            public double[] scores(int k, int i) {
-                return at(k, 0, i).dtScores();
-            }
-
-            @Override
-            public int counted(int k, int a, int i) {
-                int n = 0;
-                for (boolean ig : at(k, a, i).gtIgnore()) {
-                    n += ig ? 0 : 1;
-                }
-                return n;
-            }
-
-            @Override
-            public int flags(int k, int a, int i, int t, int j) {
-                ImageEval e = at(k, a, i);
-                return (e.dtMatches()[t][j] != 0 ? 1 : 0) | (e.dtIgnore()[t][j] ? 2 : 0);
-            }
-        };
-    }
-
-    static Result accumulate(EvalParams p, ImageEval[] evals, int cats, int images) {
-        return accumulate(p, cells(p, evals, images), cats, images);
-    }
-
-    /** accumulate over {@link Cells}: what {@link #accumulate(EvalParams, ImageEval[])} does, without the arrays. */
-    public static Result accumulate(EvalParams p, Cells c) {
-        return accumulate(p, c, p.useCats() ? p.catIds().length : 1, p.imgIds().length);
-    }
-
-    /**
      * accumulate: precision and recall per threshold, category, area range and detections per
      * image. pycocotools sorts each (category, area, maxDets)'s detections by score; the scores of an
      * image are the same at every area, and a stable sort of all of a category's detections, cut
      * to each image's first maxDets, is the stable sort of the cut ones: one sort per category.
      */
-    private static Result accumulate(EvalParams p, Cells c, int cats, int images) {
+    private static Result accumulate(EvalParams p, PackedEval[] cells, int cats, int images) {
         int tn = p.iouThrs().length;
         int rn = p.recThrs().length;
         int an = p.areaRng().length;
@@ -334,9 +270,9 @@ public final class CocoEval {
             int np = 0;
             int all = 0;
             for (int i = 0; i < images; i++) {
-                if (c.present(k, i)) {
+                if (cells[k * images + i] != null) {
                     present[np++] = i;
-                    all += c.scores(k, i).length;
+                    all += cells[k * images + i].scores().length;
                 }
             }
             if (np == 0) {
@@ -347,7 +283,7 @@ public final class CocoEval {
             int[] rank = new int[all];
             int n = 0;
             for (int x = 0; x < np; x++) {
-                double[] s = c.scores(k, present[x]);
+                double[] s = cells[k * images + present[x]].scores();
                 for (int j = 0; j < s.length; j++) {
                     scores[n] = s[j];
                     image[n] = present[x];
@@ -358,7 +294,7 @@ public final class CocoEval {
             for (int a = 0; a < an; a++) {
                 int npig = 0;
                 for (int x = 0; x < np; x++) {
-                    npig += c.counted(k, a, present[x]);
+                    npig += cells[k * images + present[x]].counted()[a];
                 }
                 if (npig == 0) {
                     continue;
@@ -379,7 +315,7 @@ public final class CocoEval {
                             if (rank[j] >= maxDet) {
                                 continue;
                             }
-                            int f = c.flags(k, a, image[j], t, rank[j]);
+                            int f = cells[k * images + image[j]].flags(a, t, rank[j], tn);
                             boolean matched = (f & 1) != 0;
                             boolean ignore = (f & 2) != 0;
                             tp += matched && !ignore ? 1 : 0;

@@ -36,32 +36,44 @@ class ImageByImageTest {
         Map<Long, List<EvalAnn>> gtByImage = byImage(gt.annotations());
         Map<Long, List<EvalAnn>> dtByImage = byImage(dt);
         int cats = p.catIds().length;
-        int areas = p.areaRng().length;
         int images = p.imgIds().length;
-        ImageEval[] evals = new ImageEval[cats * areas * images];
+        PackedEval[] cells = new PackedEval[cats * images];
         for (int i = 0; i < images; i++) {
             long id = p.imgIds()[i];
-            Map<Integer, ImageEval[]> one = CocoEval.evaluateImage(p, gtByImage.getOrDefault(id, List.of()),
+            Map<Integer, PackedEval> one = CocoEval.evaluateImage(p, gtByImage.getOrDefault(id, List.of()),
                     dtByImage.getOrDefault(id, List.of()));
             for (int k = 0; k < cats; k++) {
-                ImageEval[] perArea = one.get(p.catIds()[k]);
-                for (int a = 0; perArea != null && a < areas; a++) {
-                    evals[(k * areas + a) * images + i] = perArea[a];
-                }
+                cells[k * images + i] = one.get(p.catIds()[k]);
             }
         }
-        CocoEval.Result byImage = CocoEval.accumulate(p, evals);
+        CocoEval.Result byImage = CocoEval.accumulate(p, cells);
         assertArrayEquals(whole.precision(), byImage.precision());
         assertArrayEquals(whole.recall(), byImage.recall());
         assertEquals(Summary.of(whole).lines(), Summary.of(byImage).lines());
     }
 
     @Test
-    void accumulateRefusesEvaluationsOfAnotherLayout() {
+    void accumulateRefusesCellsOfAnotherLayout() {
         EvalParams p = EvalParams.of(IouType.bbox, new long[] {1, 2}, new int[] {1});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CocoEval.accumulate(p, new ImageEval[3]));
-        assertEquals("expected 8 image evaluations, got 3", e.getMessage());
+                () -> CocoEval.accumulate(p, new PackedEval[3]));
+        assertEquals("expected 2 cells, got 3", e.getMessage());
+    }
+
+    @Test
+    void aPackedCellKeepsEveryFlagOfEveryAreaThresholdAndDetection() {
+        boolean[][] ignored = {{true, false, false}, {false, false, true}};
+        long[][] matched = {{0, 7, 0}, {3, 0, 9}};
+        ImageEval[] perArea = {new ImageEval(new double[] {.9, .5, .5}, matched, ignored, new boolean[] {false, true}),
+            new ImageEval(new double[] {.9, .5, .5}, new long[2][3], new boolean[2][3], new boolean[] {true, true})};
+        PackedEval c = PackedEval.of(perArea, 2);
+        assertArrayEquals(new int[] {1, 0}, c.counted());
+        for (int t = 0; t < 2; t++) {
+            for (int j = 0; j < 3; j++) {
+                assertEquals((matched[t][j] != 0 ? 1 : 0) | (ignored[t][j] ? 2 : 0), c.flags(0, t, j, 2), t + "/" + j);
+                assertEquals(0, c.flags(1, t, j, 2));
+            }
+        }
     }
 
     @Test

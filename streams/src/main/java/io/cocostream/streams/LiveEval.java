@@ -1,10 +1,10 @@
 package io.cocostream.streams;
 
 import io.cocostream.eval.CocoEval;
-import io.cocostream.eval.CocoEval.ImageEval;
 import io.cocostream.eval.EvalAnn;
 import io.cocostream.eval.EvalParams;
 import io.cocostream.eval.EvalParams.IouType;
+import io.cocostream.eval.PackedEval;
 import io.cocostream.eval.LoadRes;
 import io.cocostream.mask.MaskScratch;
 import io.cocostream.mask.Masks;
@@ -108,49 +108,29 @@ public final class LiveEval {
         return Arrays.equals(box, doubles(r.getSegmentation().getPolygons().get(0)));
     }
 
-    /** One image's evaluation of a type: its detections against its ground truth, per category. */
+    /** One image's evaluation of a type: its detections against its ground truth, per category, packed as accumulate reads it. */
     static ImageEvaluation evaluate(long imageId, IouType type, List<EvalAnn> gts, List<EvalAnn> dts) {
-        EvalParams p = imageParams(type, imageId);
-        Map<Integer, ImageEval[]> perCategory = CocoEval.evaluateImage(p, gts, dts);
-        List<CategoryEvaluation> cats = new ArrayList<>(perCategory.size());
-        for (Map.Entry<Integer, ImageEval[]> e : perCategory.entrySet()) {
-            cats.add(toAvro(e.getKey(), e.getValue(), p.iouThrs().length));
+        List<CategoryEvaluation> cats = new ArrayList<>();
+        for (Map.Entry<Integer, PackedEval> e : CocoEval.evaluateImage(imageParams(type, imageId), gts, dts).entrySet()) {
+            PackedEval c = e.getValue();
+            List<Double> scores = new ArrayList<>(c.scores().length);
+            for (double v : c.scores()) {
+                scores.add(v);
+            }
+            List<Integer> counted = new ArrayList<>(c.counted().length);
+            for (int v : c.counted()) {
+                counted.add(v);
+            }
+            cats.add(CategoryEvaluation.newBuilder().setCategoryId(e.getKey()).setScores(scores).setGroundTruth(counted)
+                    .setMatches(ByteBuffer.wrap(c.flags())).build());
         }
         return ImageEvaluation.newBuilder().setImageId(imageId).setCategories(cats).build();
-    }
-
-    /** Packs one category's evaluations (one per area range) into two bits per area, threshold and detection. */
-    static CategoryEvaluation toAvro(int categoryId, ImageEval[] perArea, int thresholds) {
-        double[] scores = perArea[0].dtScores();
-        int d = scores.length;
-        byte[] bits = new byte[(perArea.length * thresholds * d * 2 + 7) / 8];
-        List<Integer> gt = new ArrayList<>(perArea.length);
-        int bit = 0;
-        for (ImageEval e : perArea) {
-            int counted = 0;
-            for (boolean ig : e.gtIgnore()) {
-                counted += ig ? 0 : 1;
-            }
-            gt.add(counted);
-            for (int t = 0; t < thresholds; t++) {
-                for (int j = 0; j < d; j++, bit += 2) {
-                    int v = (e.dtMatches()[t][j] != 0 ? 1 : 0) | (e.dtIgnore()[t][j] ? 2 : 0);
-                    bits[bit >>> 3] |= (byte) (v << (bit & 7));
-                }
-            }
-        }
-        List<Double> s = new ArrayList<>(d);
-        for (double v : scores) {
-            s.add(v);
-        }
-        return CategoryEvaluation.newBuilder().setCategoryId(categoryId).setScores(s).setGroundTruth(gt)
-                .setMatches(ByteBuffer.wrap(bits)).build();
     }
 
     /**
      * accumulate over every ground-truth image (key: image id, its own counts) with the run's
      * evaluation where it has one; images the ground truth does not have are not counted, as
-     * COCOeval's imgIds are the ground truth's. Reads the packed evaluations as they are.
+     * COCOeval's imgIds are the ground truth's.
      */
     public static CocoEval.Result accumulate(IouType type, int[] catIds, SortedMap<Long, ImageEvaluation> groundTruth,
             Map<Long, ImageEvaluation> run) {
@@ -161,65 +141,24 @@ public final class LiveEval {
         for (int k = 0; k < p.catIds().length; k++) {
             catIndex.put(p.catIds()[k], k);
         }
-        CategoryEvaluation[] cells = new CategoryEvaluation[p.catIds().length * images];
+        PackedEval[] cells = new PackedEval[p.catIds().length * images];
         for (int i = 0; i < images; i++) {
             ImageEvaluation e = run.getOrDefault(imgIds[i], groundTruth.get(imgIds[i]));
             for (CategoryEvaluation c : e.getCategories()) {
                 Integer k = catIndex.get(c.getCategoryId());
                 if (k != null) {
-                    cells[k * images + i] = c;
+                    cells[k * images + i] = unpack(c);
                 }
             }
         }
-        return CocoEval.accumulate(p, new Packed(cells, images, p.iouThrs().length));
+        return CocoEval.accumulate(p, cells);
     }
 
-    /** {@link CategoryEvaluation}s ({@code [k][i]}) as accumulate reads them, each unpacked once, when first read. */
-    private static final class Packed implements CocoEval.Cells {
-        private final CategoryEvaluation[] cells;
-        private final double[][] scores;
-        private final byte[][] bits;
-        private final int images;
-        private final int thresholds;
-
-        Packed(CategoryEvaluation[] cells, int images, int thresholds) {
-            this.cells = cells;
-            this.scores = new double[cells.length][];
-            this.bits = new byte[cells.length][];
-            this.images = images;
-            this.thresholds = thresholds;
-        }
-
-        @Override
-        public boolean present(int k, int i) {
-            return cells[k * images + i] != null;
-        }
-
-        @Override
-        public double[] scores(int k, int i) {
-            int x = k * images + i;
-            if (scores[x] == null) {
-                scores[x] = doubles(cells[x].getScores());
-            }
-            return scores[x];
-        }
-
-        @Override
-        public int counted(int k, int a, int i) {
-            return cells[k * images + i].getGroundTruth().get(a);
-        }
-
-        @Override
-        public int flags(int k, int a, int i, int t, int j) {
-            int x = k * images + i;
-            if (bits[x] == null) {
-                ByteBuffer b = cells[x].getMatches().duplicate();
-                bits[x] = new byte[b.remaining()];
-                b.get(bits[x]);
-            }
-            int bit = ((a * thresholds + t) * scores(k, i).length + j) * 2;
-            return bits[x][bit >>> 3] >>> (bit & 7) & 3;
-        }
+    private static PackedEval unpack(CategoryEvaluation c) {
+        ByteBuffer b = c.getMatches().duplicate();
+        byte[] flags = new byte[b.remaining()];
+        b.get(flags);
+        return new PackedEval(doubles(c.getScores()), c.getGroundTruth().stream().mapToInt(Integer::intValue).toArray(), flags);
     }
 
     private static Rle mask(RleMask m, MaskScratch s) {
