@@ -153,7 +153,7 @@ class FaultsIT {
         try (EmbeddedCluster c = cluster(dir)) {
             Ingest.Result delivered = Ingest.run(Ingest.Options.of(file), b -> new KafkaSink(c.clientConfig(), b),
                     new Ingest.Progress() { });
-            String[] streams = {"streams", "--application-id", "faults-it", "--threads", "1", "--state-dir"};
+            String[] streams = {"streams", "--application-id", "faults-it", "--threads", "1", "--metrics-port", "0", "--state-dir"};
             Path state = dir.resolve("state-1");
             try (ChildJvm first = ChildJvm.start(dir.resolve("streams-1.log"),
                     CommandLines.concat(CommandLines.concat(streams, state.toString()), connection(c)))) {
@@ -206,7 +206,7 @@ class FaultsIT {
         int total = expected.values().stream().mapToInt(Integer::intValue).sum();
         try (EmbeddedCluster c = cluster(dir)) {
             String[] streams = CommandLines.concat(new String[] {"streams", "--application-id", "faults-restart-it",
-                "--threads", "1", "--state-dir", dir.resolve("state").toString()}, connection(c));
+                "--threads", "1", "--metrics-port", "0", "--state-dir", dir.resolve("state").toString()}, connection(c));
             try (ChildJvm app = ChildJvm.start(dir.resolve("streams.log"), streams);
                     ChildJvm tail = ChildJvm.start(dir.resolve("alerts.log"),
                             CommandLines.concat(new String[] {"alerts", "--from-beginning"}, connection(c)))) {

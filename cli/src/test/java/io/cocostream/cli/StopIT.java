@@ -34,12 +34,14 @@ class StopIT {
             String[] conn = CommandLines.connection(stack, 2);
             Files.createDirectories(dir.resolve("drop"));
             children.put("streams", ChildJvm.start(dir.resolve("streams.log"),
-                    CommandLines.concat(new String[] {"streams", "--application-id", "stop-it-streams", "--threads", "1"}, conn)));
+                    CommandLines.concat(new String[] {"streams", "--application-id", "stop-it-streams", "--threads", "1",
+                        "--metrics-port", "0"}, conn)));
             children.put("serve", ChildJvm.start(dir.resolve("serve.log"), CommandLines.concat(new String[] {"serve",
                 "--application-id", "stop-it-serve", "--threads", "1", "--port", String.valueOf(freePort()),
                 "--state-dir", dir.resolve("state").toString()}, conn)));
             children.put("ingest --watch", ChildJvm.start(dir.resolve("watch.log"),
-                    CommandLines.concat(new String[] {"ingest", "--watch", dir.resolve("drop").toString()}, conn)));
+                    CommandLines.concat(new String[] {"ingest", "--watch", dir.resolve("drop").toString(), "--metrics-port", "0"},
+                            conn)));
             children.get("streams").awaitOutput("validating", Duration.ofSeconds(60));
             children.get("serve").awaitOutput("COCO API on", Duration.ofSeconds(60));
             children.get("ingest --watch").awaitOutput("watching", Duration.ofSeconds(60));

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 
@@ -21,9 +22,19 @@ public final class MetricsServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Serves {@code prometheus} on {@code host:port} (port 0: any free one). */
+    /**
+     * Serves {@code prometheus} on {@code host:port} (port 0: any free one).
+     *
+     * @throws IOException naming the address and {@code --metrics-port} when it is taken
+     */
     public static MetricsServer start(Prometheus prometheus, String host, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (BindException e) {
+            throw new IOException("cannot serve /metrics on " + host + ":" + port + " (" + e.getMessage()
+                    + "): another process has it; --metrics-port picks another (0: any free one)", e);
+        }
         server.createContext("/", x -> {
             try (x) {
                 if (!x.getRequestURI().getPath().equals("/metrics")) {
