@@ -120,13 +120,13 @@ final class IngestCommand implements Callable<Integer> {
             worst = Math.max(worst, exitCode(r));
         }
         if (watch != null) {
-            System.err.println("cocostream ingest: watching " + watch.toAbsolutePath() + " (Ctrl-C stops)");
             Foreground fg = new Foreground("ingest");
             try (Prometheus metrics = new Prometheus();
                     MetricsServer server = MetricsServer.start(metrics, metricsHost, metricsPort);
                     KafkaReports reports = new KafkaReports(client)) {
                 meters = metrics.meters();
                 System.err.printf("cocostream ingest: metrics on http://%s:%d/metrics%n", metricsHost, server.port());
+                System.err.println("cocostream ingest: watching " + watch.toAbsolutePath() + " (Ctrl-C stops)");
                 new WatchFolder(watch, settleMillis, f -> ingest(f, client, wait), reports).run(500, fg::stopRequested);
             } finally {
                 fg.closed();

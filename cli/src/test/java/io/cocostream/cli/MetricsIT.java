@@ -12,6 +12,7 @@ import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.testing.EmbeddedStackExtension;
 import io.cocostream.testing.SharedData;
+import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -134,12 +135,17 @@ class MetricsIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                last = r.body();
-                if (done.test(last)) {
-                    return last;
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    last = r.body();
+                    if (done.test(last)) {
+                        return last;
+                    }
                 }
+            } catch (ConnectException e) {
+                last = "(not listening yet)";
             }
             Thread.sleep(250);
         }
