@@ -1,6 +1,5 @@
 package io.cocostream.metrics;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -67,10 +66,5 @@ public final class Meters {
         registry.counter(INGEST_BYTES).increment(bytes);
         registry.counter(INGEST_IMAGES, "kind", kind).increment(images);
         Timer.builder(BATCH).tag("kind", kind).register(registry).record(took);
-    }
-
-    /** The sum of a counter's values over every tag value, with these tags (0 if never counted): for tests and summaries. */
-    public double count(String name, String... tags) {
-        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -13,14 +12,12 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What {@code /metrics} serves, in Prometheus' text format: cocostream's {@link Meters}, the JVM's
- * (memory, GC, threads, classes, CPU, uptime) and, once bound, a Kafka Streams app's and Kafka
- * clients' own metrics (Micrometer's binders). One per process; closing it unbinds them.
+ * (memory, GC, threads, classes, CPU, uptime) and, once bound, a Kafka Streams app's own metrics
+ * with its clients' (Micrometer's binder). One per process; closing it unbinds them.
  */
 public final class Prometheus implements AutoCloseable {
     /** The text format's content type. */
@@ -52,20 +49,6 @@ public final class Prometheus implements AutoCloseable {
     /** Adds a Kafka Streams app's metrics (its threads, tasks, stores and clients). */
     public void bind(KafkaStreams streams) {
         KafkaStreamsMetrics m = new KafkaStreamsMetrics(streams);
-        m.bindTo(registry);
-        bound.add(m);
-    }
-
-    /** Adds a producer's metrics. */
-    public void bind(Producer<?, ?> producer) {
-        KafkaClientMetrics m = new KafkaClientMetrics(producer);
-        m.bindTo(registry);
-        bound.add(m);
-    }
-
-    /** Adds a consumer's metrics. */
-    public void bind(Consumer<?, ?> consumer) {
-        KafkaClientMetrics m = new KafkaClientMetrics(consumer);
         m.bindTo(registry);
         bound.add(m);
     }
