@@ -28,11 +28,13 @@ import picocli.CommandLine.Option;
  * <tr><td>--replication-factor</td><td>COCOSTREAM_REPLICATION_FACTOR</td><td>cocostream.replication.factor</td><td>broker default</td></tr>
  * <tr><td>--config</td><td>COCOSTREAM_CONFIG</td><td></td><td>none</td></tr>
  * <tr><td>--kafka KEY=VALUE</td><td>COCOSTREAM_KAFKA_&lt;KEY&gt;</td><td>kafka.&lt;key&gt;</td><td></td></tr>
+ * <tr><td></td><td>COCOSTREAM_BASIC_AUTH_&lt;KEY&gt;</td><td>basic.auth.&lt;key&gt;</td><td>no registry auth</td></tr>
  * </table>
  *
  * <p>{@code kafka.*} settings (TLS, SASL, ...) go to every Kafka client without the prefix; in the
  * environment, {@code COCOSTREAM_KAFKA_SASL_MECHANISM=PLAIN} is {@code sasl.mechanism=PLAIN}. The
- * registry's own keys ({@code basic.auth.*}, {@code schema.registry.*}) go to the serdes as they are.
+ * registry's own keys ({@code basic.auth.*}, {@code schema.registry.*}) go to the serdes as they are;
+ * {@code COCOSTREAM_BASIC_AUTH_USER_INFO} is {@code basic.auth.user.info}.
  */
 public final class ConnectionOptions {
     static final String ENV_BOOTSTRAP = "COCOSTREAM_BOOTSTRAP_SERVERS";
@@ -41,6 +43,7 @@ public final class ConnectionOptions {
     static final String ENV_REPLICATION = "COCOSTREAM_REPLICATION_FACTOR";
     static final String ENV_CONFIG = "COCOSTREAM_CONFIG";
     static final String ENV_KAFKA_PREFIX = "COCOSTREAM_KAFKA_";
+    static final String ENV_BASIC_AUTH_PREFIX = "COCOSTREAM_BASIC_AUTH_";
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
             description = "Kafka bootstrap servers (env " + ENV_BOOTSTRAP + "; default 127.0.0.1:9092).")
@@ -138,14 +141,20 @@ public final class ConnectionOptions {
         }
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (e.getKey().startsWith(ENV_KAFKA_PREFIX)) {
-                c.put(e.getKey().substring(ENV_KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
-                        e.getValue());
+                c.put(key(e.getKey(), ENV_KAFKA_PREFIX), e.getValue());
+            } else if (e.getKey().startsWith(ENV_BASIC_AUTH_PREFIX)) {
+                c.put("basic.auth." + key(e.getKey(), ENV_BASIC_AUTH_PREFIX), e.getValue());
             }
         }
         c.putAll(kafka);
         c.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         c.put(SerdeConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl());
         return c;
+    }
+
+    /** The setting an environment variable under {@code prefix} names: {@code SASL_MECHANISM} is {@code sasl.mechanism}. */
+    static String key(String envName, String prefix) {
+        return envName.substring(prefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
     }
 
     /** {@link #clientConfig()}, once every cocostream topic exists (created with these partitions and replicas if not). */

@@ -37,6 +37,7 @@ import picocli.CommandLine.Parameters;
                 "Exit code: 0 all complete; 1 some records went to coco.dead-letters.v1 or a file was malformed;"
                         + " 2 an error stopped the command."})
 final class IngestCommand implements Callable<Integer> {
+    static final String ENV_PRODUCER = "COCOSTREAM_PRODUCER";
 
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "COCO files to ingest.")
     List<Path> files = new ArrayList<>();
@@ -55,7 +56,7 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--png-dir", paramLabel = "DIR", description = "PNG folder of a panoptic file (default: the folder named like the file).")
     Path pngDir;
 
-    @Option(names = "--producer", paramLabel = "NAME", description = "Vendor or job recorded in every event's provenance (env COCOSTREAM_PRODUCER; default: the user name).")
+    @Option(names = "--producer", paramLabel = "NAME", description = "Vendor or job recorded in every event's provenance (env " + ENV_PRODUCER + "; default: the user name).")
     String producer;
 
     @Option(names = "--chunk-images", defaultValue = "10000", description = "Images per transaction (default ${DEFAULT-VALUE}:"
@@ -139,7 +140,7 @@ final class IngestCommand implements Callable<Integer> {
         if (!Files.isRegularFile(f)) {
             throw new IOException("no such file: " + f);
         }
-        String who = producer != null ? producer : System.getenv().getOrDefault("COCOSTREAM_PRODUCER",
+        String who = producer != null ? producer : System.getenv().getOrDefault(ENV_PRODUCER,
                 System.getProperty("user.name", "unknown"));
         Ingest.Options o = Ingest.Options.of(f).withProducer(who).withPngDir(pngDir).withChunkImages(chunkImages)
                 .withKind(kind == null ? null : Kind.parse(kind)).withRedeliver(redeliver).withRun(run)

@@ -36,7 +36,7 @@ class ConnectionOptionsTest {
                 + "basic.auth.credentials.source=USER_INFO\nbasic.auth.user.info=u:p\n");
         Map<String, String> env = Map.of("COCOSTREAM_CONFIG", props.toString(),
                 "COCOSTREAM_SCHEMA_REGISTRY_URL", "http://env:8081",
-                "COCOSTREAM_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
+                "COCOSTREAM_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512", "COCOSTREAM_BASIC_AUTH_USER_INFO", "env:pw");
         ConnectionOptions o = parse(env, "--bootstrap-servers", "cli:9092", "--kafka", "client.id=me");
         assertEquals("cli:9092", o.bootstrapServers());
         assertEquals("http://env:8081", o.schemaRegistryUrl());
@@ -46,7 +46,8 @@ class ConnectionOptionsTest {
         assertEquals("SASL_SSL", c.get("security.protocol"));
         assertEquals("SCRAM-SHA-512", c.get("sasl.mechanism"), "environment beats the file");
         assertEquals("me", c.get("client.id"));
-        assertEquals("u:p", c.get("basic.auth.user.info"));
+        assertEquals("env:pw", c.get("basic.auth.user.info"), "environment beats the file");
+        assertEquals("USER_INFO", c.get("basic.auth.credentials.source"));
         assertEquals("http://env:8081", c.get("schema.registry.url"));
     }
 }

@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * waits; past the timeout it fails with {@link BrokerWait.Unavailable}.
  */
 public final class KafkaSink implements EventSink {
+    /** Every delivery's transactional id is this and its batch id (the ingest's ACLs name the prefix). */
+    public static final String TRANSACTIONAL_ID_PREFIX = "cocostream-ingest-";
+
     private final Map<String, Object> config;
     private final KafkaProducer<byte[], byte[]> producer;
     private final AvroSerializer<SpecificRecord> values;
@@ -84,7 +87,7 @@ public final class KafkaSink implements EventSink {
                 Math.max(timeoutMs, requestMs + 1000L)));
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "cocostream-ingest-" + batchId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, TRANSACTIONAL_ID_PREFIX + batchId);
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(1 << 18));
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
