@@ -2,6 +2,7 @@ package io.cocostream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,10 +22,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +43,19 @@ import org.junit.jupiter.api.io.TempDir;
  * /metrics of a running {@code serve} and {@code ingest --watch}, each a process of its own: after
  * a delivery with a known defect, the alerts counted are the alerts on coco.alerts.v1, the events
  * the file's images, and the lag falls to 0; the watch folder counts its files, images and dead
- * letters by reason.
+ * letters by reason; every metric {@code deploy/grafana/cocostream.json} and the k8s manifests
+ * query is among those the two processes exposed.
  */
 @ExtendWith(EmbeddedStackExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Each process's last scrape, for the dashboards' check. */
+    private static final Map<String, String> SCRAPED = new ConcurrentHashMap<>();
+    private static final Pattern METRIC = Pattern.compile("cocostream_[a-z0-9_]+");
 
     @Test
+    @Order(1)
     void serveCountsWhatTheTopicsHoldAndItsLagFallsToZero(KafkaStack stack, @TempDir Path dir) throws Exception {
         // Given serve running, /metrics on its API port
         int port = freePort();
@@ -63,6 +80,7 @@ class MetricsIT {
                     == Committed.count(stack, Topics.INSTANCES) && count(m, "cocostream_consumer_lag_records") > 0
                     && sum(m, "cocostream_consumer_lag_records", "") == 0
                     && sum(m, "cocostream_alerts_total", "") == Committed.count(stack, Topics.ALERTS));
+            SCRAPED.put("serve", scrape);
             double alerts = sum(scrape, "cocostream_alerts_total", "");
             assertTrue(sum(scrape, "cocostream_events_total", "kind=\"instances\"") >= images, scrape);
             assertTrue(alerts >= 2, "the planted error and the file's own warning: " + alerts);
@@ -82,6 +100,7 @@ class MetricsIT {
     }
 
     @Test
+    @Order(2)
     void theWatchFolderCountsFilesImagesAndDeadLettersByReason(KafkaStack stack, @TempDir Path dir) throws Exception {
         // Given ingest --watch running, /metrics on a port of its own
         Path drop = Files.createDirectories(dir.resolve("drop"));
@@ -102,12 +121,45 @@ class MetricsIT {
             // Then its bytes, images and dead letter (an annotation) are counted, and its duration timed
             String url = "http://127.0.0.1:" + port + "/metrics";
             String scrape = await(url, m -> sum(m, "cocostream_ingest_images_total", "kind=\"person_keypoints\"") > 0);
+            SCRAPED.put("ingest --watch", scrape);
             assertEquals(root.get("images").size(), sum(scrape, "cocostream_ingest_images_total", "kind=\"person_keypoints\""));
             assertEquals(1.0, sum(scrape, "cocostream_dead_letters_total", "reason=\"annotation\""), scrape);
             assertEquals(bytes, sum(scrape, "cocostream_ingest_bytes_total", ""));
             assertEquals(1.0, sum(scrape, "cocostream_batch_seconds_count", ""));
             watch.terminate();
         }
+    }
+
+    @Test
+    @Order(3)
+    void everyMetricTheDashboardAndTheAutoscalerQueryIsOneTheProcessesExpose() throws Exception {
+        assumeTrue(SCRAPED.size() == 2, "needs both scrapes above: " + SCRAPED.keySet());
+        Set<String> exposed = new TreeSet<>();
+        SCRAPED.values().forEach(scrape -> {
+            Matcher m = Pattern.compile("(?m)^(cocostream_[a-z0-9_]+)[{ ]").matcher(scrape);
+            while (m.find()) {
+                exposed.add(m.group(1));
+            }
+        });
+        Map<Path, Set<String>> queried = new TreeMap<>();
+        List<Path> files = new ArrayList<>(List.of(Path.of("..", "deploy", "grafana", "cocostream.json")));
+        files.addAll(DeployManifestsTest.manifests());
+        for (Path f : files) {
+            Matcher m = METRIC.matcher(Files.readString(f));
+            while (m.find()) {
+                queried.computeIfAbsent(f, k -> new TreeSet<>()).add(m.group());
+            }
+        }
+        Set<String> all = new TreeSet<>();
+        queried.forEach((f, names) -> {
+            all.addAll(names);
+            Set<String> missing = new TreeSet<>(names);
+            missing.removeAll(exposed);
+            assertEquals(Set.of(), missing, f + " queries what no process exposes (exposed: " + exposed + ")");
+        });
+        assertTrue(all.size() >= 9, "the dashboard's panels: " + all);
+        System.out.printf("%d metrics the dashboard and KEDA query, all among the %d cocostream_* exposed%n", all.size(),
+                exposed.size());
     }
 
     /** The sum of a meter's samples whose labels contain {@code label} ("" for all). */

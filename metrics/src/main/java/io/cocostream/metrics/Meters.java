@@ -27,6 +27,9 @@ public final class Meters {
     public static final String INGEST_IMAGES = "cocostream.ingest.images";
     /** One delivery's ingest, start to final manifest ({@code cocostream_batch_seconds}). */
     public static final String BATCH = "cocostream.batch";
+    /** Its histogram's buckets, from a small delivery to a train2017-size one (a dashboard's quantiles). */
+    private static final Duration[] BATCH_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(15),
+        Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10)};
     /** The Streams app's lag per input partition ({@code cocostream_consumer_lag_records{topic,partition}}). */
     public static final String CONSUMER_LAG = "cocostream.consumer.lag.records";
 
@@ -65,6 +68,6 @@ public final class Meters {
     public void ingested(String kind, long bytes, long images, Duration took) {
         registry.counter(INGEST_BYTES).increment(bytes);
         registry.counter(INGEST_IMAGES, "kind", kind).increment(images);
-        Timer.builder(BATCH).tag("kind", kind).register(registry).record(took);
+        Timer.builder(BATCH).tag("kind", kind).serviceLevelObjectives(BATCH_BUCKETS).register(registry).record(took);
     }
 }
