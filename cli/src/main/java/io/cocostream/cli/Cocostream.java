@@ -1,5 +1,7 @@
 package io.cocostream.cli;
 
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,10 +41,31 @@ public final class Cocostream implements Runnable {
         return new CommandLine(new Cocostream())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                    cmd.getErr().println("cocostream " + cmd.getCommandName() + ": " + ex.getMessage());
+                    cmd.getErr().println("cocostream " + cmd.getCommandName() + ": " + explain(ex, cmd));
                     return 2;
                 })
                 .execute(args);
+    }
+
+    /**
+     * A command's failure as its user should read it: a cluster that refused our credentials or
+     * permissions is named, with the settings to look at, wherever in the causes Kafka said so.
+     */
+    static String explain(Exception ex, CommandLine cmd) {
+        String bootstrap = cmd.getCommandSpec().mixins().values().stream()
+                .filter(m -> m.userObject() instanceof ConnectionOptions)
+                .map(m -> ((ConnectionOptions) m.userObject()).bootstrapServers()).findFirst().orElse("?");
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof AuthenticationException) {
+                return "the Kafka cluster at " + bootstrap + " refused to authenticate us: " + t.getMessage()
+                        + " (see kafka.security.protocol, kafka.sasl.mechanism, kafka.sasl.jaas.config, kafka.ssl.*)";
+            }
+            if (t instanceof AuthorizationException) {
+                return "the Kafka cluster at " + bootstrap + " does not allow this: " + t.getMessage()
+                        + " (the user's ACLs: see the KafkaUsers in k8s/)";
+            }
+        }
+        return ex.getMessage();
     }
 
     @Override

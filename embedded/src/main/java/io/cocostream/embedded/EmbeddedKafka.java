@@ -34,12 +34,21 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean deleteOnClose;
     private final int port;
     private final KafkaRaftServer server;
+    private final Map<String, Integer> listenerPorts;
 
-    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, int port, KafkaRaftServer server) {
+    /**
+     * A client listener beside PLAINTEXT on 127.0.0.1 (a SASL_SSL one, say: its settings go in the
+     * overrides under {@code listener.name.<name>.}); port 0 picks a free one.
+     */
+    public record Listener(String name, String protocol, int port) {}
+
+    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, int port, KafkaRaftServer server,
+            Map<String, Integer> listenerPorts) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.port = port;
         this.server = server;
+        this.listenerPorts = listenerPorts;
     }
 
     /** Starts a broker on a free loopback port with a temporary data directory, deleted on close. */
@@ -55,14 +64,30 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose, Map<String, String> overrides)
             throws IOException {
+        return start(dataDir, port, deleteOnClose, overrides, List.of());
+    }
+
+    /** Starts a broker as {@link #start(Path, int, boolean, Map)} does, with {@code extra} listeners for clients. */
+    public static EmbeddedKafka start(Path dataDir, int port, boolean deleteOnClose, Map<String, String> overrides,
+            List<Listener> extra) throws IOException {
         Files.createDirectories(dataDir);
         int clientPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Path logDir = dataDir.resolve("kraft");
         Map<String, Object> props = nodeConfig(1, clientPort, controllerPort, "1@127.0.0.1:" + controllerPort, logDir, 1);
+        Map<String, Integer> ports = new HashMap<>();
+        for (Listener l : extra) {
+            int p = l.port() == 0 ? freePort() : l.port();
+            ports.put(l.name(), p);
+            String at = l.name() + "://127.0.0.1:" + p;
+            props.put("listeners", props.get("listeners") + "," + at);
+            props.put("advertised.listeners", props.get("advertised.listeners") + "," + at);
+            props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + "," + l.name() + ":"
+                    + l.protocol());
+        }
         props.putAll(overrides);
         KafkaRaftServer server = startNode(props, logDir, Uuid.randomUuid().toString());
-        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, clientPort, server);
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir, deleteOnClose, clientPort, server, Map.copyOf(ports));
         awaitReady(kafka.bootstrapServers(), 1, Duration.ofSeconds(60));
         return kafka;
     }
@@ -185,6 +210,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code 127.0.0.1:<port>}. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** {@code 127.0.0.1:<port>} of an extra listener. */
+    public String bootstrapServers(String listener) {
+        Integer p = listenerPorts.get(listener);
+        if (p == null) {
+            throw new IllegalArgumentException("no listener " + listener + ": " + listenerPorts.keySet());
+        }
+        return "127.0.0.1:" + p;
     }
 
     @Override

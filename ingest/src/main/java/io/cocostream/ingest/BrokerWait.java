@@ -14,11 +14,13 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
  * How ingest waits for a broker that does not answer: it says so within seconds and then every
  * few seconds, naming the broker, and gives up after the broker timeout with an error that says a
- * rerun resumes. {@link #watch} reports a blocking call the same way while it blocks.
+ * rerun resumes. {@link #watch} reports a blocking call the same way while it blocks. A broker
+ * that refuses the credentials has answered: that ends the wait at once.
  */
 public final class BrokerWait {
     /** How often a wait is reported. */
@@ -62,6 +64,9 @@ public final class BrokerWait {
                     admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).clusterId().get(3, TimeUnit.SECONDS);
                     return;
                 } catch (ExecutionException | TimeoutException e) {
+                    if (e.getCause() instanceof AuthenticationException refused) {
+                        throw refused; // an answer, not an absence: waiting would not change it
+                    }
                     long now = System.nanoTime();
                     if (now - start >= timeout.toNanos()) {
                         throw gaveUp(e);

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,8 +173,8 @@ public final class WatchFolder {
                     .put("images", r.images()).put("annotations", r.annotations()).put("categories", r.categories())
                     .put("dead_letters", r.deadLetters()).put("already_ingested", r.alreadyIngested())
                     .put("first_error", r.firstError());
-        } catch (BrokerWait.Unavailable e) {
-            throw e;
+        } catch (BrokerWait.Unavailable | AuthenticationException | AuthorizationException e) {
+            throw e; // not the file's fault: it stays (a refusal ends the watch, for its operator to see)
         } catch (RuntimeException | IOException e) {
             ok = false;
             report.put("status", "ERROR").put("error", String.valueOf(e.getMessage()));

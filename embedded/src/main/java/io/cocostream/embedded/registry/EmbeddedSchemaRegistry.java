@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -43,16 +44,28 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final ExecutorService executor;
     private final RegistryState state;
     private final SchemaLog log;
+    /** {@code Basic <base64(user:password)>} every request must carry; null: none. */
+    private final String authorization;
 
-    private EmbeddedSchemaRegistry(HttpServer server, ExecutorService executor, RegistryState state, SchemaLog log) {
+    private EmbeddedSchemaRegistry(HttpServer server, ExecutorService executor, RegistryState state, SchemaLog log,
+            String authorization) {
         this.server = server;
         this.executor = executor;
         this.state = state;
         this.log = log;
+        this.authorization = authorization;
     }
 
     /** Serves the registry on {@code host:port} (port 0: a free one) over the given log, which it then owns. */
     public static EmbeddedSchemaRegistry start(String host, int port, SchemaLog log) throws IOException {
+        return start(host, port, log, null);
+    }
+
+    /**
+     * Serves as {@link #start(String, int, SchemaLog)} does, answering only requests with HTTP basic
+     * auth as {@code userInfo} ({@code user:password}; null: no auth), 401 to the rest, as Confluent's does.
+     */
+    public static EmbeddedSchemaRegistry start(String host, int port, SchemaLog log, String userInfo) throws IOException {
         RegistryState state = new RegistryState(log);
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
@@ -60,7 +73,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, executor, state, log);
+        String authorization = userInfo == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(server, executor, state, log, authorization);
         server.createContext("/", registry::handle);
         server.setExecutor(executor);
         server.start();
@@ -90,6 +105,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
         String query = ex.getRequestURI().getRawQuery();
+        if (authorization != null && !authorization.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"schema-registry\"");
+            send(ex, 401, RegistryState.JSON.createObjectNode().put("error_code", 401)
+                    .put("message", "Unauthorized"));
+            return;
+        }
         try {
             JsonNode body = method.equals("POST") || method.equals("PUT") ? readBody(ex) : null;
             Object answer = route(method, path, query == null ? "" : query, body);

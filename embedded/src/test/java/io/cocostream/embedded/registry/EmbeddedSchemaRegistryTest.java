@@ -169,4 +169,24 @@ class EmbeddedSchemaRegistryTest {
         assertEquals(id, replayed.version("z-value", "latest").id());
         assertEquals(id + 1, replayed.register("other-value", V2_REQUIRED.toString()), "new ids continue after the replayed ones");
     }
+
+    @Test
+    void withBasicAuthOnlyTheRightCredentialsAreAnsweredAndTheClientSaysWhichRegistryRefused() throws Exception {
+        try (EmbeddedSchemaRegistry guarded = EmbeddedSchemaRegistry.start("127.0.0.1", 0, SchemaLog.inMemory(), "qa:s3cret")) {
+            HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(guarded.url() + "/subjects")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode());
+            assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"));
+            Map<String, Object> right = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, guarded.url(),
+                    SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO", SerdeConfig.BASIC_AUTH_USER_INFO, "qa:s3cret");
+            int id = new SchemaRegistryClient(SerdeConfig.from(right)).register("t-value", V1);
+            assertTrue(id > 0);
+            Map<String, Object> wrong = Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, guarded.url(),
+                    SerdeConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO", SerdeConfig.BASIC_AUTH_USER_INFO, "qa:guess");
+            RegistryException e = assertThrows(RegistryException.class,
+                    () -> new SchemaRegistryClient(SerdeConfig.from(wrong)).register("t-value", V1));
+            assertEquals(401, e.status());
+            assertTrue(e.getMessage().contains(guarded.url()), e.getMessage());
+        }
+    }
 }
