@@ -9,8 +9,6 @@ import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.schemas.Topics;
 import io.cocostream.synth.Synth;
 import io.cocostream.testing.SharedData;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -51,8 +49,8 @@ class BrokerDownIT {
         Path file = dir.resolve("train-part.json");
         Synth.write(Kind.INSTANCES, images, 31, file);
         Path data = dir.resolve("broker");
-        int kafkaPort = freePort();
-        int registryPort = freePort();
+        int kafkaPort = CommandLines.freePort();
+        int registryPort = CommandLines.freePort();
         EmbeddedStack stack = EmbeddedStack.start(data, kafkaPort, registryPort);
         String[] ingest = CommandLines.concat(new String[] {"ingest", file.toString(), "--chunk-images", "1000",
             "--broker-timeout", "10"}, CommandLines.connection(stack, 3));
@@ -76,12 +74,6 @@ class BrokerDownIT {
             assertEquals(0, rerun.awaitExit(Duration.ofSeconds(180)), rerun.output());
             assertTrue(rerun.output().contains("resumed after"), rerun.output());
             FaultsIT.exactlyOnce(back, images);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

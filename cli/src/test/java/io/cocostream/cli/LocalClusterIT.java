@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.cocostream.schemas.Topics;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +20,9 @@ class LocalClusterIT {
 
     @Test
     void threeBrokersEveryTopicOnAllOfThemAndTheDataKept(@TempDir Path dir) throws Exception {
-        int port = freePort();
+        int port = CommandLines.freePort();
         String[] local = {"local", "--brokers", "3", "--kafka-port", String.valueOf(port), "--registry-port",
-            String.valueOf(freePort()), "--data-dir", dir.resolve("data").toString(), "--partitions", "2"};
+            String.valueOf(CommandLines.freePort()), "--data-dir", dir.resolve("data").toString(), "--partitions", "2"};
         for (int run = 1; run <= 2; run++) {
             try (ChildJvm c = ChildJvm.start(dir.resolve("local-" + run + ".log"), local)) {
                 c.awaitOutput("Press Ctrl-C to stop", Duration.ofSeconds(90));
@@ -36,12 +35,6 @@ class LocalClusterIT {
                 c.terminate();
                 assertNotEquals(-1, c.awaitExit(Duration.ofSeconds(15)), "stopped: " + c.output());
             }
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -14,7 +14,6 @@ import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.testing.EmbeddedStackExtension;
 import io.cocostream.testing.SharedData;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -58,7 +57,7 @@ class MetricsIT {
     @Order(1)
     void serveCountsWhatTheTopicsHoldAndItsLagFallsToZero(KafkaStack stack, @TempDir Path dir) throws Exception {
         // Given serve running, /metrics on its API port
-        int port = freePort();
+        int port = CommandLines.freePort();
         try (ChildJvm serve = ChildJvm.start(dir.resolve("serve.log"), CommandLines.concat(new String[] {"serve",
             "--application-id", "metrics-it", "--threads", "1", "--port", String.valueOf(port), "--state-dir",
             dir.resolve("state").toString()}, CommandLines.connection(stack, 2)))) {
@@ -104,7 +103,7 @@ class MetricsIT {
     void theWatchFolderCountsFilesImagesAndDeadLettersByReason(KafkaStack stack, @TempDir Path dir) throws Exception {
         // Given ingest --watch running, /metrics on a port of its own
         Path drop = Files.createDirectories(dir.resolve("drop"));
-        int port = freePort();
+        int port = CommandLines.freePort();
         try (ChildJvm watch = ChildJvm.start(dir.resolve("watch.log"), CommandLines.concat(new String[] {"ingest", "--watch",
             drop.toString(), "--settle-ms", "300", "--metrics-port", String.valueOf(port), "--metrics-host", "127.0.0.1"},
                 CommandLines.connection(stack, 2)))) {
@@ -202,11 +201,5 @@ class MetricsIT {
             Thread.sleep(250);
         }
         throw new AssertionError("/metrics not as expected within 90 s; last scrape:\n" + last);
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

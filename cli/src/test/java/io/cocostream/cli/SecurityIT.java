@@ -50,7 +50,7 @@ class SecurityIT {
     static void startTheSecuredStack() throws Exception {
         Path keystore = dir.resolve("broker.p12");
         Path truststore = dir.resolve("truststore.p12");
-        selfSignedCertificate(keystore, truststore);
+        Certificates.selfSigned(keystore, truststore, PASSWORD);
         String l = "listener.name.sasl_ssl.";
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), 0, false, Map.of(
                 "sasl.enabled.mechanisms", "SCRAM-SHA-512",
@@ -164,25 +164,5 @@ class SecurityIT {
         CommandLines.Output o = CommandLines.runWithErrors(2, "ingest", file.toString(), "--config", config);
         assertTrue(o.err().contains(registry.url()), o.err());
         assertTrue(o.err().contains("401"), o.err());
-    }
-
-    /** A key pair and a certificate for 127.0.0.1, by the JDK's keytool, and a truststore holding the certificate. */
-    private static void selfSignedCertificate(Path keystore, Path truststore) throws Exception {
-        Path cert = keystore.resolveSibling("broker.crt");
-        keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-alias", "broker", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-rfc", "-file", cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(), "-storetype", "PKCS12",
-                "-keystore", truststore.toString(), "-storepass", PASSWORD);
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), "keytool " + String.join(" ", args) + ": " + out);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cocostream.embedded.EmbeddedStack;
 import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.testing.SharedData;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +36,7 @@ class StopIT {
                     CommandLines.concat(new String[] {"streams", "--application-id", "stop-it-streams", "--threads", "1",
                         "--metrics-port", "0"}, conn)));
             children.put("serve", ChildJvm.start(dir.resolve("serve.log"), CommandLines.concat(new String[] {"serve",
-                "--application-id", "stop-it-serve", "--threads", "1", "--port", String.valueOf(freePort()),
+                "--application-id", "stop-it-serve", "--threads", "1", "--port", String.valueOf(CommandLines.freePort()),
                 "--state-dir", dir.resolve("state").toString()}, conn)));
             children.put("ingest --watch", ChildJvm.start(dir.resolve("watch.log"),
                     CommandLines.concat(new String[] {"ingest", "--watch", dir.resolve("drop").toString(), "--metrics-port", "0"},
@@ -49,11 +48,11 @@ class StopIT {
         // The broker is gone now. An ingest that finds no broker waits for it (long timeout).
         children.put("ingest", ChildJvm.start(dir.resolve("ingest.log"), "ingest",
                 SharedData.coco().resolve("instances/instances_val2017_mini.json").toString(),
-                "--bootstrap-servers", "127.0.0.1:" + freePort(), "--broker-timeout", "600"));
+                "--bootstrap-servers", "127.0.0.1:" + CommandLines.freePort(), "--broker-timeout", "600"));
         children.get("ingest").awaitOutput("waiting for the broker", Duration.ofSeconds(30));
-        int kafkaPort = freePort();
+        int kafkaPort = CommandLines.freePort();
         children.put("local", ChildJvm.start(dir.resolve("local.log"), "local", "--kafka-port", String.valueOf(kafkaPort),
-                "--registry-port", String.valueOf(freePort()), "--data-dir", dir.resolve("local").toString()));
+                "--registry-port", String.valueOf(CommandLines.freePort()), "--data-dir", dir.resolve("local").toString()));
         children.get("local").awaitOutput("Press Ctrl-C to stop", Duration.ofSeconds(60));
         Thread.sleep(2000); // the Streams apps notice the broker is gone
         try {
@@ -79,11 +78,5 @@ class StopIT {
         assertTrue(problems.isEmpty(), String.join("\n", problems));
         String serve = children.get("serve").output();
         assertNotEquals(-1, serve.indexOf("COCO API on"), serve);
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -13,6 +13,7 @@ import io.cocostream.schemas.TopicAdmin;
 import io.cocostream.streams.clients.Exporter;
 import io.cocostream.streams.clients.Retractions;
 import io.cocostream.streams.clients.TopicViews;
+import io.cocostream.streams.query.ApiSecurity;
 import io.cocostream.streams.query.CocoApiServer;
 import io.cocostream.testing.EmbeddedStackExtension;
 import io.cocostream.testing.SharedData;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -75,6 +77,10 @@ class CocoApiIT {
             }
             System.out.printf("all %d images answered by both instances %.2f s after ingest began%n", images.size(),
                     (System.nanoTime() - sent) / 1e9);
+            // /internal/ answers instances only
+            HttpResponse<String> stranger = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + servers.get(0).port() + "/internal/images?kind=instances")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, stranger.statusCode(), stranger.body());
             // Each instance holds part of the images: the other part is forwarded.
             Set<Long> first = entryIds(get(servers.get(0), "/internal/images?kind=instances"));
             Set<Long> second = entryIds(get(servers.get(1), "/internal/images?kind=instances"));
@@ -211,6 +217,9 @@ class CocoApiIT {
         }
     }
 
+    /** What the servers started without security share, as their instances do. */
+    private static final ApiSecurity INSTANCE = ApiSecurity.open("", Map.of());
+
     static JsonNode get(CocoApiServer s, String path) throws Exception {
         HttpResponse<String> r = send(s, path);
         assertEquals(200, r.statusCode(), path + ": " + r.body());
@@ -227,9 +236,13 @@ class CocoApiIT {
         return send(s, path).statusCode();
     }
 
+    /** A GET as a client sends it; on /internal/ as an instance does, with the application's secret. */
     private static HttpResponse<String> send(CocoApiServer s, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path));
+        if (path.startsWith("/internal/")) {
+            b.header(ApiSecurity.INTERNAL_HEADER, INSTANCE.internalToken());
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Set<Long> longs(Iterable<JsonNode> ids) {

@@ -47,12 +47,15 @@ final class ClusterSource implements CocoApi.Source, RunApi.Data {
     private final KafkaStreams streams;
     private final HostInfo self;
     private final StoreSource local;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final ApiSecurity security;
+    private final HttpClient http;
 
-    ClusterSource(KafkaStreams streams, HostInfo self, StoreSource local) {
+    ClusterSource(KafkaStreams streams, HostInfo self, StoreSource local, ApiSecurity security) {
         this.streams = streams;
         this.self = self;
         this.local = local;
+        this.security = security;
+        this.http = security.client().connectTimeout(TIMEOUT).build();
     }
 
     @Override
@@ -163,7 +166,7 @@ final class ClusterSource implements CocoApi.Source, RunApi.Data {
         ObjectNode o = StoreSource.JSON.createObjectNode();
         String what = q.getOrDefault("what", "");
         switch (what) {
-            case "results" -> local.results(q.get("run"), q.containsKey("ids") ? CocoApiServer.longs(q, "ids") : null)
+            case "results" -> local.results(q.get("run"), q.containsKey("ids") ? Params.longs(q, "ids") : null)
                     .forEach((id, v) -> o.put(String.valueOf(id), AvroBytes.encode(v)));
             case "evaluations" -> local.evaluations(q.get("run"), IouType.valueOf(q.get("iouType")))
                     .forEach((id, v) -> o.put(String.valueOf(id), AvroBytes.encode(v)));
@@ -208,8 +211,8 @@ final class ClusterSource implements CocoApi.Source, RunApi.Data {
     }
 
     /** The URL a key held by {@code host} is served from, for forwarding a whole request. */
-    static String url(HostInfo host, String pathAndQuery) {
-        return "http://" + host.host() + ":" + host.port() + pathAndQuery;
+    private String url(HostInfo host, String pathAndQuery) {
+        return security.scheme() + "://" + host.host() + ":" + host.port() + pathAndQuery;
     }
 
     /** Which instance holds an image's views; {@code self} when no instance is known yet. */
@@ -226,7 +229,8 @@ final class ClusterSource implements CocoApi.Source, RunApi.Data {
     String fetch(HostInfo host, String pathAndQuery) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(host, pathAndQuery))).timeout(TIMEOUT)
-                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .header(ApiSecurity.INTERNAL_HEADER, security.internalToken()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) {
                 throw new Unavailable("instance " + host.host() + ":" + host.port() + " answered " + r.statusCode()
                         + " to " + pathAndQuery + ": " + r.body());

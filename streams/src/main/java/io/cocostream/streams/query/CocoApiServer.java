@@ -1,12 +1,8 @@
 package io.cocostream.streams.query;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.cocostream.eval.EvalParams.IouType;
-import io.cocostream.metrics.MetricsServer;
 import io.cocostream.metrics.Prometheus;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Category;
@@ -15,23 +11,21 @@ import io.cocostream.schemas.avro.ImageView;
 import io.cocostream.schemas.avro.PanopticView;
 import io.cocostream.streams.Stores;
 import io.cocostream.streams.coco.CocoJson;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -39,33 +33,38 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code cocostream serve}: the COCO API over HTTP from the running topology's state stores.
- * {@code /coco/<function>} with pycocotools' names and parameters (lists as {@code 1,2,3}; an
- * optional {@code kind}, default instances); with {@code run=R} every one of them answers over
- * that run's results as the COCO object loadRes makes on the kind's ground truth ({@link RunApi}).
- * {@code /coco/runs} lists the runs, {@code /coco/eval?run=R&iouType=bbox|segm|keypoints} is
- * COCOeval over what the views hold now (every ground-truth image, or those of {@code imgIds}). {@code /internal/} is what instances ask each other.
- * 400 for a bad parameter, 404 for an id that does not exist, and 503 with {@code Retry-After}
- * whenever the topology is not RUNNING (starting, restoring its stores, rebalancing): a store that
- * is not fully restored would answer an empty list or a not-found where the data exists.
- * {@code /healthz} (ready: the topology is RUNNING) and {@code /livez} (alive) are for probes;
- * {@code /metrics}, given a {@link Prometheus}, for scrapers.
- * With a {@link QaPage}, its paths ({@code /}, {@code /alerts}, ...) are served too, stores or not.
- *
- * <p>It passes 400 lines because it is the whole HTTP surface on the JDK's server: routing, the
- * parameters' parsing and the errors of every endpoint; a server library would take the routing.
+ * {@code cocostream serve}: the COCO API over HTTP from the running topology's state stores, on
+ * Javalin (Jetty). {@code /coco/<function>} with pycocotools' names and parameters (lists as
+ * {@code 1,2,3}; an optional {@code kind}, default instances); with {@code run=R} every one of them
+ * answers over that run's results as the COCO object loadRes makes on the kind's ground truth
+ * ({@link RunApi}). {@code /coco/runs} lists the runs, {@code /coco/eval?run=R&iouType=bbox|segm|keypoints}
+ * is COCOeval over what the views hold now (every ground-truth image, or those of {@code imgIds}).
+ * {@code /internal/} is what instances ask each other. 400 for a bad parameter, 404 for an id that
+ * does not exist, 414 for a query too long, and 503 with {@code Retry-After} whenever the topology
+ * is not RUNNING (starting, restoring its stores, rebalancing): a store that is not fully restored
+ * would answer an empty list or a not-found where the data exists. {@code /healthz} (ready: the
+ * topology is RUNNING) and {@code /livez} (alive) are for probes; {@code /metrics}, given a
+ * {@link Prometheus}, for scrapers. With a {@link QaPage}, its paths ({@code /}, {@code /alerts},
+ * ...) are served too, stores or not. Who may ask is {@link ApiSecurity}'s. Answers are written as
+ * they are made, an image view at a time for {@code /internal/images}, never held whole as text.
  */
 public final class CocoApiServer implements AutoCloseable {
-    /**
-     * The longest query answered (about 30,000 ids); a longer one is a 414. Under the JDK server's
-     * own limit on a request's head (384 KiB), past which it closes the connection unanswered.
-     */
-    static final int MAX_QUERY = 1 << 18;
+    private static final Logger LOG = LoggerFactory.getLogger(CocoApiServer.class);
+    /** Jetty's bound on a request's head: past it Jetty itself answers 414 (or 431 for headers). */
+    static final int MAX_HEAD = Params.MAX_QUERY + (16 << 10);
+    private static final String JSON_TYPE = "application/json";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Javalin app;
     private final StoreSource local;
     private final ClusterSource cluster;
     private final CocoApi api;
@@ -76,32 +75,32 @@ public final class CocoApiServer implements AutoCloseable {
     private final EvaluationPublisher evaluations;
     private final Prometheus metrics;
 
-    private CocoApiServer(HttpServer server, ExecutorService executor, KafkaStreams streams, HostInfo self, QaPage qa,
-            Prometheus metrics) {
+    private CocoApiServer(KafkaStreams streams, HostInfo self, QaPage qa, Prometheus metrics, ApiSecurity security,
+            String bindHost, int port) {
         this.metrics = metrics;
-        this.server = server;
-        this.executor = executor;
         this.local = new StoreSource(new StoreSource.Queryable() {
             @Override
             public <K, V> ReadOnlyKeyValueStore<K, V> store(String name) {
                 return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<K, V>keyValueStore()));
             }
         });
-        this.cluster = new ClusterSource(streams, self, local);
+        this.cluster = new ClusterSource(streams, self, local, security);
         this.api = new CocoApi(cluster);
         this.runs = new RunApi(cluster, cluster);
         this.streams = streams;
         this.self = self;
         this.qa = qa;
+        this.app = Javalin.create(c -> configure(c, security, bindHost, port));
         this.evaluations = qa == null ? null : EvaluationPublisher.start(qa.feed(), runs, streams, self, qa.clientConfig());
     }
 
     /**
-     * Serves on {@code bindHost:port} (port 0: any free one).
+     * Serves on {@code bindHost:port} (port 0: any free one), plain HTTP, no auth, {@code /internal/}
+     * for any instance started so (tests, the demo).
      *
      * @param self this instance as the others reach it: its {@code application.server}
      */
-    public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port) throws IOException {
+    public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port) {
         return start(streams, self, bindHost, port, null);
     }
 
@@ -110,86 +109,122 @@ public final class CocoApiServer implements AutoCloseable {
      * with the server); with a page, each validated results batch's run is evaluated to
      * {@code coco.evaluations.v1} ({@link EvaluationPublisher}).
      */
-    public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa)
-            throws IOException {
+    public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa) {
         return start(streams, self, bindHost, port, qa, null);
     }
 
     /** Serves as {@link #start(KafkaStreams, HostInfo, String, int, QaPage)} does, and {@code /metrics} from {@code metrics}. */
     public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa,
-            Prometheus metrics) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(bindHost, port), 64);
-        ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
-            Thread t = new Thread(r, "cocostream-serve");
-            t.setDaemon(true);
-            return t;
-        });
-        CocoApiServer s = new CocoApiServer(server, executor, streams, self, qa, metrics);
-        server.createContext("/", s::handle);
-        server.setExecutor(executor);
-        server.start();
+            Prometheus metrics) {
+        return start(streams, self, bindHost, port, qa, metrics, ApiSecurity.open("", Map.of()));
+    }
+
+    /** Serves as {@link #start(KafkaStreams, HostInfo, String, int, QaPage, Prometheus)} does, to whom {@code security} allows. */
+    public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa,
+            Prometheus metrics, ApiSecurity security) {
+        CocoApiServer s = new CocoApiServer(streams, self, qa, metrics, security, bindHost, port);
+        s.app.start();
         return s;
+    }
+
+    private void configure(JavalinConfig c, ApiSecurity security, String bindHost, int port) {
+        c.startup.showJavalinBanner = false;
+        c.http.prefer405over404 = true;
+        c.http.compressionStrategy = CompressionStrategy.NONE; // an event stream must not wait in a compressor
+        c.jetty.modifyHttpConfiguration(h -> {
+            h.setRequestHeaderSize(MAX_HEAD);
+            h.setSendServerVersion(false);
+        });
+        c.jetty.addConnector((server, http) -> {
+            ServerConnector connector;
+            if (security.tls()) {
+                SslContextFactory.Server tls = new SslContextFactory.Server();
+                tls.setSslContext(security.serverContext());
+                HttpConfiguration https = new HttpConfiguration(http);
+                https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+                connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+                        new HttpConnectionFactory(https));
+            } else {
+                connector = new ServerConnector(server, new HttpConnectionFactory(http));
+            }
+            connector.setHost(bindHost);
+            connector.setPort(port);
+            return connector;
+        });
+        c.routes.before(security::check);
+        c.routes.get("/healthz", ctx -> health(ctx, streams.state() == KafkaStreams.State.RUNNING));
+        c.routes.get("/livez", ctx -> health(ctx, streams.state().isRunningOrRebalancing()
+                || streams.state() == KafkaStreams.State.CREATED));
+        if (metrics != null) {
+            c.routes.get("/metrics", ctx -> ctx.contentType(Prometheus.CONTENT_TYPE).result(metrics.scrape()));
+        }
+        if (qa != null) {
+            qa.routes(c.routes);
+        }
+        c.routes.get("/coco/showAnns", ctx -> answer(ctx, this::showAnns));
+        c.routes.get("/internal/showAnns", ctx -> answer(ctx, this::showAnns));
+        c.routes.get("/internal/images", ctx -> answer(ctx, this::images));
+        c.routes.get("/coco/{function}", ctx -> answer(ctx, x -> json(x, 200, result(x.path(), kind(x), Params.query(x)))));
+        c.routes.get("/internal/{function}", ctx -> answer(ctx, x -> json(x, 200, result(x.path(), kind(x), Params.query(x)))));
+        c.routes.exception(IllegalArgumentException.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
+        c.routes.exception(NoSuchElementException.class, (e, ctx) -> json(ctx, 404, error(e.getMessage())));
+        c.routes.exception(InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx, e));
+        c.routes.exception(ClusterSource.Unavailable.class, (e, ctx) -> unavailable(ctx, e));
+        // Javalin's own answers (no such endpoint, not a GET, 401, 403, 414) in the API's JSON
+        c.routes.exception(HttpResponseException.class, (e, ctx) -> json(ctx, e.getStatus(), error(e.getMessage())));
     }
 
     /** The port served on. */
     public int port() {
-        return server.getAddress().getPort();
+        return app.port();
     }
 
-    private void handle(HttpExchange x) throws IOException {
-        boolean done = true;
-        try {
-            String path = x.getRequestURI().getPath();
-            try {
-                if (x.getRequestURI().getRawQuery() != null && x.getRequestURI().getRawQuery().length() > MAX_QUERY) {
-                    send(x, 414, error("query over " + MAX_QUERY + " characters: ask for fewer ids at once"));
-                    return;
-                }
-                Map<String, String> q = query(x.getRequestURI().getRawQuery());
-                if (!x.getRequestMethod().equals("GET")) {
-                    send(x, 405, error("only GET"));
-                    return;
-                }
-                if (metrics != null && path.equals("/metrics")) {
-                    MetricsServer.send(x, 200, Prometheus.CONTENT_TYPE, metrics.scrape());
-                    return;
-                }
-                if (qa != null && QaPage.handles(path)) {
-                    done = qa.handle(x, path, q);
-                    return;
-                }
-                Kind kind = Kind.parse(q.getOrDefault("kind", Kind.INSTANCES.id()));
-                switch (path) {
-                    case "/healthz" -> health(x, streams.state() == KafkaStreams.State.RUNNING);
-                    case "/livez" -> health(x, streams.state().isRunningOrRebalancing()
-                            || streams.state() == KafkaStreams.State.CREATED);
-                    default -> answer(x, path, kind, q);
-                }
-            } catch (IllegalArgumentException e) {
-                send(x, 400, error(e.getMessage()));
-            } catch (NoSuchElementException e) {
-                send(x, 404, error(e.getMessage()));
-            } catch (InvalidStateStoreException | ClusterSource.Unavailable e) {
-                x.getResponseHeaders().set("Retry-After", "1");
-                send(x, 503, error("views not queryable right now (" + e.getMessage() + "): retry"));
-            }
-        } finally {
-            if (done) {
-                x.close();
-            }
-        }
+    /** A handler that may fail writing its answer. */
+    private interface Answer {
+        void write(Context ctx) throws IOException;
+    }
+
+    private static Kind kind(Context ctx) {
+        return Kind.parse(Params.query(ctx).getOrDefault("kind", Kind.INSTANCES.id()));
+    }
+
+    private void unavailable(Context ctx, RuntimeException e) {
+        ctx.header("Retry-After", "1");
+        json(ctx, 503, error("views not queryable right now (" + e.getMessage() + "): retry"));
     }
 
     /** A call that reads the stores: only while the topology is RUNNING, every local store restored. */
-    private void answer(HttpExchange x, String path, Kind kind, Map<String, String> q) throws IOException {
+    private void answer(Context ctx, Answer answer) throws IOException {
         KafkaStreams.State state = streams.state();
         if (state != KafkaStreams.State.RUNNING) {
             throw new ClusterSource.Unavailable("the topology is " + state + ", its stores not all restored");
         }
         requireRestored();
-        switch (path) {
-            case "/coco/showAnns", "/internal/showAnns" -> showAnns(x, path, kind, q);
-            default -> send(x, 200, StoreSource.JSON.writeValueAsString(result(path, kind, q)));
+        answer.write(ctx);
+    }
+
+    /** This instance's image views, written as each is read from its store. */
+    private void images(Context ctx) throws IOException {
+        Map<String, String> q = Params.query(ctx);
+        Kind kind = kind(ctx);
+        StoreSource.storeOf(kind);
+        List<Long> ids = q.containsKey("ids") ? Params.longs(q, "ids") : null;
+        ctx.status(200).contentType(JSON_TYPE);
+        try (JsonGenerator g = StoreSource.JSON.createGenerator(body(ctx))) {
+            g.writeStartArray();
+            local.eachImage(kind, ids, e -> {
+                g.writeStartObject();
+                g.writeNumberField("id", e.id());
+                g.writeFieldName("image");
+                g.writeTree(e.image());
+                g.writeArrayFieldStart("annotations");
+                for (JsonNode a : e.annotations()) {
+                    g.writeTree(a);
+                }
+                g.writeEndArray();
+                g.writeEndObject();
+            });
+            g.writeEndArray();
         }
     }
 
@@ -224,7 +259,7 @@ public final class CocoApiServer implements AutoCloseable {
                 return runs.runs();
             }
             case "/coco/eval" -> {
-                return runs.evaluate(required(q, "run"), iouType(q), longs(q, "imgIds"));
+                return runs.evaluate(Params.required(q, "run"), Params.iouType(q), Params.longs(q, "imgIds"));
             }
             case "/internal/run-data" -> {
                 return ClusterSource.runData(local, q);
@@ -233,52 +268,36 @@ public final class CocoApiServer implements AutoCloseable {
                 // the call as pycocotools names it, over the views or (run=R) over a run's results
             }
         }
-        CocoApi api = q.containsKey("run") ? runs.over(required(q, "run")) : this.api;
+        CocoApi api = q.containsKey("run") ? runs.over(Params.required(q, "run")) : this.api;
         return switch (path) {
-            case "/coco/getImgIds" -> api.getImgIds(kind, longs(q, "imgIds"), longs(q, "catIds"));
-            case "/coco/getAnnIds" -> api.getAnnIds(kind, longs(q, "imgIds"), longs(q, "catIds"),
-                    list(q, "areaRng", Double::parseDouble), q.containsKey("iscrowd") ? (int) longParam(q, "iscrowd") : null);
-            case "/coco/getCatIds" -> api.getCatIds(kind, list(q, "catNms", s -> s), list(q, "supNms", s -> s),
-                    longs(q, "catIds"));
-            case "/coco/loadImgs" -> api.loadImgs(kind, longs(q, "ids"));
-            case "/coco/loadAnns" -> api.loadAnns(kind, longs(q, "ids"));
-            case "/coco/loadCats" -> categories(api.loadCats(kind, longs(q, "ids")));
-            case "/internal/images" -> entries(local.images(kind, q.containsKey("ids") ? longs(q, "ids") : null));
-            case "/internal/owners" -> local.owners(kind, longs(q, "ids"));
+            case "/coco/getImgIds" -> api.getImgIds(kind, Params.longs(q, "imgIds"), Params.longs(q, "catIds"));
+            case "/coco/getAnnIds" -> api.getAnnIds(kind, Params.longs(q, "imgIds"), Params.longs(q, "catIds"),
+                    Params.list(q, "areaRng", Double::parseDouble), q.containsKey("iscrowd") ? (int) Params.longParam(q, "iscrowd") : null);
+            case "/coco/getCatIds" -> api.getCatIds(kind, Params.list(q, "catNms", s -> s), Params.list(q, "supNms", s -> s),
+                    Params.longs(q, "catIds"));
+            case "/coco/loadImgs" -> api.loadImgs(kind, Params.longs(q, "ids"));
+            case "/coco/loadAnns" -> api.loadAnns(kind, Params.longs(q, "ids"));
+            case "/coco/loadCats" -> categories(api.loadCats(kind, Params.longs(q, "ids")));
+            case "/internal/owners" -> local.owners(kind, Params.longs(q, "ids"));
             default -> throw new NoSuchElementException("no endpoint " + path + ": /coco/getImgIds, getAnnIds, getCatIds, "
                     + "loadImgs, loadAnns, loadCats, showAnns, runs, eval");
         };
-    }
-
-    private static String required(Map<String, String> q, String name) {
-        String v = q.getOrDefault(name, "");
-        if (v.isEmpty()) {
-            throw new IllegalArgumentException(name + " is required");
-        }
-        return v;
-    }
-
-    private static IouType iouType(Map<String, String> q) {
-        String v = q.getOrDefault("iouType", "bbox");
-        try {
-            return IouType.valueOf(v);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("iouType: '" + v + "' is not bbox, segm or keypoints");
-        }
     }
 
     /**
      * An image's annotations as SVG ({@link ShowAnns}): {@code kind=panoptic} its segments, else its
      * view's instances, stuff, keypoints and captions; {@code annIds} highlighted.
      */
-    private void showAnns(HttpExchange x, String path, Kind kind, Map<String, String> q) throws IOException {
-        long imageId = longParam(q, "imgId");
+    private void showAnns(Context ctx) throws IOException {
+        Map<String, String> q = Params.query(ctx);
+        Kind kind = kind(ctx);
+        long imageId = Params.longParam(q, "imgId");
         HostInfo owner = cluster.ownerOfImage(imageId);
         String svg;
-        if (path.startsWith("/internal") || cluster.isSelf(owner)) {
+        if (ctx.path().startsWith("/internal") || cluster.isSelf(owner)) {
             ReadOnlyKeyValueStore<String, Category> cats = local.stores().store(Stores.CATEGORIES);
             BiFunction<Kind, Integer, Category> categories = (k, id) -> cats.get(k.key(id));
-            Set<Long> highlighted = new HashSet<>(longs(q, "annIds"));
+            Set<Long> highlighted = new HashSet<>(Params.longs(q, "annIds"));
             if (kind == Kind.PANOPTIC) {
                 ReadOnlyKeyValueStore<Long, PanopticView> views = local.stores().store(Stores.PANOPTIC_VIEW);
                 PanopticView v = found(views.get(imageId), imageId);
@@ -289,14 +308,9 @@ public final class CocoApiServer implements AutoCloseable {
                 svg = ShowAnns.svg(v, new ShowAnns.Options(categories, highlighted, photo(v.getImage())));
             }
         } else {
-            svg = cluster.fetch(owner, "/internal/showAnns?" + x.getRequestURI().getRawQuery());
+            svg = cluster.fetch(owner, "/internal/showAnns?" + ctx.queryString());
         }
-        x.getResponseHeaders().set("Content-Type", "image/svg+xml");
-        byte[] body = svg.getBytes(StandardCharsets.UTF_8);
-        x.sendResponseHeaders(200, body.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(body);
-        }
+        ctx.contentType("image/svg+xml").result(svg);
     }
 
     private String photo(Image image) {
@@ -311,19 +325,8 @@ public final class CocoApiServer implements AutoCloseable {
     }
 
     /** Readiness ({@code /healthz}: RUNNING, the views answer) and liveness ({@code /livez}: not failed or stopping). */
-    private void health(HttpExchange x, boolean ok) throws IOException {
-        send(x, ok ? 200 : 503, StoreSource.JSON.createObjectNode().put("state", streams.state().name()).toString());
-    }
-
-    private static ArrayNode entries(List<CocoApi.Entry> entries) {
-        ArrayNode out = StoreSource.JSON.createArrayNode();
-        for (CocoApi.Entry e : entries) {
-            ObjectNode n = out.addObject();
-            n.put("id", e.id());
-            n.set("image", e.image());
-            n.putArray("annotations").addAll(e.annotations());
-        }
-        return out;
+    private void health(Context ctx, boolean ok) {
+        json(ctx, ok ? 200 : 503, StoreSource.JSON.createObjectNode().put("state", streams.state().name()));
     }
 
     private static List<JsonNode> categories(List<Category> cats) {
@@ -338,76 +341,37 @@ public final class CocoApiServer implements AutoCloseable {
         return out;
     }
 
-    static Map<String, String> query(String raw) {
-        Map<String, String> q = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return q;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            // a repeated parameter adds to the list: ids=1&ids=2 is ids=1,2
-            q.merge(k, v, (a, b) -> a.isEmpty() ? b : b.isEmpty() ? a : a + "," + b);
-        }
-        return q;
+    static ObjectNode error(String message) {
+        return StoreSource.JSON.createObjectNode().put("error", message);
     }
 
-    /** A list parameter: {@code 1,2,3} or {@code [1, 2, 3]}; absent or empty is the empty list. */
-    static <T> List<T> list(Map<String, String> q, String name, Function<String, T> parse) {
-        String v = q.getOrDefault(name, "").strip();
-        if (v.startsWith("[") && v.endsWith("]")) {
-            v = v.substring(1, v.length() - 1);
-        }
-        List<T> out = new ArrayList<>();
-        for (String item : v.split(",")) {
-            String t = item.strip(); // spaces only: a control character (imgIds=%00) is a bad number, not "no filter"
-            if (t.isEmpty()) {
-                continue;
-            }
-            try {
-                out.add(parse.apply(t));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + ": '" + t + "' is not a number");
-            }
-        }
-        return out;
+    /**
+     * The response's own stream (Jetty's: a buffer of 32 KiB, then chunks), not Javalin's, which
+     * holds what is written until the handler returns.
+     */
+    static OutputStream body(Context ctx) throws IOException {
+        return ctx.res().getOutputStream();
     }
 
-    static List<Long> longs(Map<String, String> q, String name) {
-        return list(q, name, Long::parseLong);
-    }
-
-    private static long longParam(Map<String, String> q, String name) {
-        List<Long> v = longs(q, name);
-        if (v.size() != 1) {
-            throw new IllegalArgumentException(name + " needs one integer, got '" + q.getOrDefault(name, "") + "'");
-        }
-        return v.get(0);
-    }
-
-    static String error(String message) {
-        return StoreSource.JSON.createObjectNode().put("error", message).toString();
-    }
-
-    static void send(HttpExchange x, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "application/json");
-        x.sendResponseHeaders(status, body.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(body);
+    /** Writes {@code value} as JSON straight to the response, never as a whole string first. */
+    static void json(Context ctx, int status, Object value) {
+        ctx.status(status).contentType(JSON_TYPE);
+        try (OutputStream out = body(ctx)) {
+            StoreSource.JSON.writeValue(out, value);
+        } catch (IOException e) {
+            // the caller went away (or the server stops) mid-answer: there is no one left to tell
+            LOG.debug("{} not answered to the end: {}", ctx.path(), e.toString());
         }
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        if (qa != null) {
+            qa.close(); // ends the event streams first: the server's stop waits for its requests
+        }
+        app.stop();
         if (evaluations != null) {
             evaluations.close();
-        }
-        if (qa != null) {
-            qa.close();
         }
     }
 }

@@ -1,11 +1,12 @@
 package io.cocostream.streams.query;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.sun.net.httpserver.HttpExchange;
 import io.cocostream.schemas.AvroJson;
 import io.cocostream.schemas.avro.BatchReport;
 import io.cocostream.schemas.avro.Evaluation;
 import io.cocostream.schemas.avro.Image;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,12 +18,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,12 +52,10 @@ public final class QaPage implements AutoCloseable {
     private final AlertFeed feed;
     private final Map<String, Object> clientConfig;
     private final Path imagesDir;
-    private final ExecutorService streams = new ThreadPoolExecutor(0, MAX_STREAMS, 60, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "cocostream-qa-stream");
-                t.setDaemon(true);
-                return t;
-            });
+    /** Each stream holds a request thread of the server for as long as its page is open. */
+    private final Semaphore streamSlots = new Semaphore(MAX_STREAMS);
+    private final Set<Thread> streaming = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     private QaPage(AlertFeed feed, Path imagesDir, Map<String, Object> clientConfig) {
         this.feed = feed;
@@ -80,10 +78,16 @@ public final class QaPage implements AutoCloseable {
         return clientConfig;
     }
 
-    /** Whether {@code path} is the page's. */
-    static boolean handles(String path) {
-        return path.equals("/") || path.equals("/alerts") || path.equals("/alerts/stream") || path.equals("/batches") || path.equals("/evaluations")
-                || path.startsWith("/assets/") || path.startsWith("/images/");
+    /** Adds the page's paths to a server's routes. */
+    void routes(RoutesConfig r) {
+        r.get("/", ctx -> asset(ctx, "index.html"));
+        r.get("/alerts", ctx -> alerts(ctx, Params.query(ctx)));
+        r.get("/batches", this::batches);
+        r.get("/evaluations", this::evaluations);
+        r.get("/alerts/stream", ctx -> stream(ctx, AlertFeed.Filter.of(Params.query(ctx)), after(ctx)));
+        r.get("/assets/{name}", ctx -> asset(ctx, ctx.pathParam("name")));
+        r.get("/images/<file>", ctx -> image(ctx, URLDecoder.decode(ctx.path().substring("/images/".length()),
+                StandardCharsets.UTF_8)));
     }
 
     /** Where the photo of {@code image} is for the page: under {@code /images/} with an images dir, else its coco_url. */
@@ -98,31 +102,7 @@ public final class QaPage implements AutoCloseable {
         return image.getCocoUrl();
     }
 
-    /**
-     * Answers one of the page's paths; returns false when it keeps the exchange open (a stream),
-     * which it then closes itself.
-     */
-    boolean handle(HttpExchange x, String path, Map<String, String> q) throws IOException {
-        switch (path) {
-            case "/" -> asset(x, "index.html");
-            case "/alerts" -> alerts(x, q);
-            case "/batches" -> batches(x);
-            case "/evaluations" -> evaluations(x);
-            case "/alerts/stream" -> {
-                return stream(x, AlertFeed.Filter.of(q), after(x, q));
-            }
-            default -> {
-                if (path.startsWith("/assets/")) {
-                    asset(x, path.substring("/assets/".length()));
-                } else {
-                    image(x, URLDecoder.decode(path.substring("/images/".length()), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return true;
-    }
-
-    private void alerts(HttpExchange x, Map<String, String> q) throws IOException {
+    private void alerts(Context ctx, Map<String, String> q) {
         AlertFeed.Filter f = AlertFeed.Filter.of(q);
         int limit = DEFAULT_LIMIT;
         if (q.containsKey("limit")) {
@@ -139,31 +119,37 @@ public final class QaPage implements AutoCloseable {
         for (AlertFeed.Entry e : feed.alerts(f, limit)) {
             body.append(body.length() == 1 ? "" : ",").append(e.json());
         }
-        CocoApiServer.send(x, 200, body.append(']').toString());
+        ctx.contentType("application/json").result(body.append(']').toString());
     }
 
-    private void evaluations(HttpExchange x) throws IOException {
+    private void evaluations(Context ctx) {
         ArrayNode out = StoreSource.JSON.createArrayNode();
         for (Evaluation e : feed.evaluations()) {
             out.add(AvroJson.of(e));
         }
-        CocoApiServer.send(x, 200, out.toString());
+        CocoApiServer.json(ctx, 200, out);
     }
 
-    private void batches(HttpExchange x) throws IOException {
+    private void batches(Context ctx) {
         ArrayNode out = StoreSource.JSON.createArrayNode();
         for (BatchReport r : feed.reports()) {
             out.add(AvroJson.of(r));
         }
-        CocoApiServer.send(x, 200, out.toString());
+        CocoApiServer.json(ctx, 200, out);
     }
 
     /**
-     * Server-sent events on a thread of their own: the matching alerts after {@code after} (or the
-     * {@code Last-Event-ID} a reconnecting page sends) that the feed holds, then each new one; every
-     * report and every run's evaluation, then each new version; after a heartbeat's silence, a comment.
+     * Server-sent events on the request's thread, at most {@link #MAX_STREAMS} at once: the matching
+     * alerts after {@code after} (or the {@code Last-Event-ID} a reconnecting page sends) that the feed
+     * holds, then each new one; every report and every run's evaluation, then each new version; after
+     * a heartbeat's silence, a comment. It ends when the page goes away or the page is closed.
      */
-    private boolean stream(HttpExchange x, AlertFeed.Filter f, long after) throws IOException {
+    private void stream(Context ctx, AlertFeed.Filter f, long after) {
+        if (closed || !streamSlots.tryAcquire()) {
+            ctx.header("Retry-After", "5");
+            CocoApiServer.json(ctx, 503, CocoApiServer.error(MAX_STREAMS + " pages are streaming already: retry"));
+            return;
+        }
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>(10_000);
         AlertFeed.Listener listener = new AlertFeed.Listener() {
             @Override
@@ -183,43 +169,36 @@ public final class QaPage implements AutoCloseable {
                 queue.offer("event: evaluation\ndata: " + json + "\n\n");
             }
         };
-        try {
-            streams.execute(() -> {
-                feed.listen(listener); // before the backlog is read: nothing falls between the two
-                try (x; OutputStream out = x.getResponseBody()) {
-                    x.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-                    x.getResponseHeaders().set("Cache-Control", "no-cache");
-                    x.sendResponseHeaders(200, 0);
-                    write(out, "retry: 2000\n\n");
-                    long last = after;
-                    for (AlertFeed.Entry e : feed.alerts(f, MAX_LIMIT)) {
-                        last = send(out, e, last);
-                    }
-                    for (BatchReport r : feed.reports()) {
-                        write(out, "event: report\ndata: " + AvroJson.of(r) + "\n\n");
-                    }
-                    for (Evaluation e : feed.evaluations()) {
-                        write(out, "event: evaluation\ndata: " + AvroJson.of(e) + "\n\n");
-                    }
-                    while (!Thread.currentThread().isInterrupted()) {
-                        Object next = queue.poll(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
-                        if (next instanceof AlertFeed.Entry e) {
-                            last = send(out, e, last);
-                        } else {
-                            write(out, next == null ? ": heartbeat\n\n" : (String) next);
-                        }
-                    }
-                } catch (IOException | InterruptedException e) {
-                    // the page went away, or serve stops
-                } finally {
-                    feed.unlisten(listener);
+        streaming.add(Thread.currentThread());
+        feed.listen(listener); // before the backlog is read: nothing falls between the two
+        ctx.status(200).contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache");
+        try (OutputStream out = CocoApiServer.body(ctx)) {
+            write(out, "retry: 2000\n\n");
+            long last = after;
+            for (AlertFeed.Entry e : feed.alerts(f, MAX_LIMIT)) {
+                last = send(out, e, last);
+            }
+            for (BatchReport r : feed.reports()) {
+                write(out, "event: report\ndata: " + AvroJson.of(r) + "\n\n");
+            }
+            for (Evaluation e : feed.evaluations()) {
+                write(out, "event: evaluation\ndata: " + AvroJson.of(e) + "\n\n");
+            }
+            while (!closed && !Thread.currentThread().isInterrupted()) {
+                Object next = queue.poll(HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+                if (next instanceof AlertFeed.Entry e) {
+                    last = send(out, e, last);
+                } else {
+                    write(out, next == null ? ": heartbeat\n\n" : (String) next);
                 }
-            });
-            return false;
-        } catch (RejectedExecutionException e) {
-            x.getResponseHeaders().set("Retry-After", "5");
-            CocoApiServer.send(x, 503, CocoApiServer.error(MAX_STREAMS + " pages are streaming already: retry"));
-            return true;
+            }
+        } catch (IOException | InterruptedException e) {
+            // the page went away, or serve stops
+        } finally {
+            feed.unlisten(listener);
+            streaming.remove(Thread.currentThread());
+            Thread.interrupted(); // the request thread goes back to the server's pool uninterrupted
+            streamSlots.release();
         }
     }
 
@@ -238,8 +217,8 @@ public final class QaPage implements AutoCloseable {
     }
 
     /** Where a stream starts: after the alert {@code after} names, or a reconnecting page's Last-Event-ID. */
-    private static long after(HttpExchange x, Map<String, String> q) {
-        String v = q.getOrDefault("after", x.getRequestHeaders().getFirst("Last-Event-ID"));
+    private static long after(Context ctx) {
+        String v = Params.query(ctx).getOrDefault("after", ctx.header("Last-Event-ID"));
         try {
             return v == null || v.isBlank() ? 0 : Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
@@ -247,7 +226,7 @@ public final class QaPage implements AutoCloseable {
         }
     }
 
-    private void asset(HttpExchange x, String name) throws IOException {
+    private void asset(Context ctx, String name) throws IOException {
         if (!name.matches("[a-z0-9-]+\\.(html|js|css)")) {
             throw new NoSuchElementException("no asset " + name);
         }
@@ -255,18 +234,18 @@ public final class QaPage implements AutoCloseable {
             if (in == null) {
                 throw new NoSuchElementException("no asset " + name);
             }
-            bytes(x, type(name), in.readAllBytes());
+            ctx.contentType(type(name)).result(in.readAllBytes());
         }
     }
 
     /** A local photo by its file_name; nothing outside the images dir. */
-    private void image(HttpExchange x, String fileName) throws IOException {
+    private void image(Context ctx, String fileName) throws IOException {
         Path file = imagesDir == null ? null : imagesDir.resolve(fileName).normalize();
         if (file == null || !file.startsWith(imagesDir) || !Files.isRegularFile(file)) {
             throw new NoSuchElementException(imagesDir == null ? "no --images-dir: no local photos"
                     : "no image " + fileName + " in the images dir");
         }
-        bytes(x, type(fileName), Files.readAllBytes(file));
+        ctx.contentType(type(fileName)).result(Files.newInputStream(file));
     }
 
     private static String type(String name) {
@@ -274,17 +253,10 @@ public final class QaPage implements AutoCloseable {
                 "application/octet-stream");
     }
 
-    private static void bytes(HttpExchange x, String type, byte[] body) throws IOException {
-        x.getResponseHeaders().set("Content-Type", type);
-        x.sendResponseHeaders(200, body.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
     @Override
     public void close() {
-        streams.shutdownNow();
+        closed = true;
+        streaming.forEach(Thread::interrupt);
         feed.close();
     }
 }

@@ -73,26 +73,40 @@ public final class StoreSource implements CocoApi.Source, RunApi.Data {
 
     @Override
     public List<CocoApi.Entry> images(Kind kind, Collection<Long> ids) {
-        ReadOnlyKeyValueStore<Long, SpecificRecord> store = stores.store(storeOf(kind));
         List<CocoApi.Entry> out = new ArrayList<>();
-        if (ids == null) {
-            try (KeyValueIterator<Long, SpecificRecord> it = store.all()) {
-                while (it.hasNext()) {
-                    add(out, kind, it.next().value);
-                }
-            }
-        } else {
-            for (long id : ids) {
-                add(out, kind, store.get(id));
-            }
+        try {
+            eachImage(kind, ids, out::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // adding to a list does not fail
         }
         return out;
     }
 
-    private static void add(List<CocoApi.Entry> out, Kind kind, SpecificRecord view) {
+    /** Each image of {@code ids} (null: all) as it is read from the store: one entry in memory at a time. */
+    void eachImage(Kind kind, Collection<Long> ids, IoConsumer<CocoApi.Entry> each) throws IOException {
+        ReadOnlyKeyValueStore<Long, SpecificRecord> store = stores.store(storeOf(kind));
+        if (ids == null) {
+            try (KeyValueIterator<Long, SpecificRecord> it = store.all()) {
+                while (it.hasNext()) {
+                    accept(each, kind, it.next().value);
+                }
+            }
+        } else {
+            for (long id : ids) {
+                accept(each, kind, store.get(id));
+            }
+        }
+    }
+
+    /** A consumer that may fail writing. */
+    interface IoConsumer<T> {
+        void accept(T t) throws IOException;
+    }
+
+    private static void accept(IoConsumer<CocoApi.Entry> each, Kind kind, SpecificRecord view) throws IOException {
         CocoApi.Entry e = view == null ? null : entry(kind, view);
         if (e != null) {
-            out.add(e);
+            each.accept(e);
         }
     }
 
