@@ -84,6 +84,8 @@ final class IngestCommand implements Callable<Integer> {
 
     /** What the ingests count: nothing, unless --watch serves /metrics. */
     private Meters meters = Meters.NONE;
+    /** The watch folder's registry (null for a one-shot ingest): its producers' client metrics go there. */
+    private Prometheus prometheus;
 
     @Option(names = "--run", paramLabel = "NAME", description = "The run a results file belongs to (default: the file's"
             + " name without its extension). A run's batches add up: the result ids of each continue after the earlier"
@@ -126,6 +128,7 @@ final class IngestCommand implements Callable<Integer> {
                     MetricsServer server = MetricsServer.start(metrics, metricsHost, metricsPort);
                     KafkaReports reports = new KafkaReports(client)) {
                 meters = metrics.meters();
+                prometheus = metrics;
                 System.err.printf("cocostream ingest: metrics on http://%s:%d/metrics%n", metricsHost, server.port());
                 System.err.println("cocostream ingest: watching " + watch.toAbsolutePath() + " (Ctrl-C stops)");
                 new WatchFolder(watch, settleMillis, f -> ingest(f, client, wait), reports).run(500, fg::stopRequested);
@@ -150,7 +153,10 @@ final class IngestCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         ConsoleProgress progress = new ConsoleProgress(f.getFileName().toString(), System.err, System.console() != null);
-        Ingest.Result r = Ingest.run(o, batch -> new MeteredSink(new KafkaSink(client, batch, wait), meters), progress);
+        Ingest.Result r = Ingest.run(o, batch -> {
+            KafkaSink sink = new KafkaSink(client, batch, wait);
+            return new MeteredSink(sink, meters, prometheus == null ? () -> { } : prometheus.bind(sink.producer()));
+        }, progress);
         double secs = (System.nanoTime() - t0) / 1e9;
         long bytes = Files.size(f);
         if (!r.alreadyIngested()) {

@@ -14,15 +14,18 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * An ingest's sink that counts its dead letters as {@code cocostream_dead_letters_total{reason}}:
  * {@code file} (the file broke off or is not COCO), {@code image} (an unreadable image entry),
- * {@code too-large} (an image over its limits), {@code annotation} (any other element).
+ * {@code too-large} (an image over its limits), {@code annotation} (any other element); and ends
+ * its producer's client metrics with it.
  */
 final class MeteredSink implements EventSink {
     private final EventSink sink;
     private final Meters meters;
+    private final AutoCloseable clientMetrics;
 
-    MeteredSink(EventSink sink, Meters meters) {
+    MeteredSink(EventSink sink, Meters meters, AutoCloseable clientMetrics) {
         this.sink = sink;
         this.meters = meters;
+        this.clientMetrics = clientMetrics;
     }
 
     /** The reason label of a dead letter. */
@@ -82,6 +85,12 @@ final class MeteredSink implements EventSink {
 
     @Override
     public void close() {
-        sink.close();
+        try {
+            clientMetrics.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot remove the producer's metrics: " + e.getMessage(), e);
+        } finally {
+            sink.close();
+        }
     }
 }

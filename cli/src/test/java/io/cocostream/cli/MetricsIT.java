@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.embedded.KafkaStack;
 import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KafkaSink;
+import io.cocostream.metrics.Prometheus;
 import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.testing.EmbeddedStackExtension;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -126,6 +128,33 @@ class MetricsIT {
             assertEquals(bytes, sum(scrape, "cocostream_ingest_bytes_total", ""));
             assertEquals(1.0, sum(scrape, "cocostream_batch_seconds_count", ""));
             watch.terminate();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aDeliverysProducerIsScrapedWhileItPublishesAndGoneAfter(KafkaStack stack) throws Exception {
+        // Given the watch folder's registry and sink, as ingest --watch builds them
+        try (Prometheus metrics = new Prometheus()) {
+            AtomicReference<String> during = new AtomicReference<>("");
+            // When a delivery publishes, scraped as it does
+            Ingest.Result r = Ingest.run(Ingest.Options.of(SharedData.coco().resolve("instances/instances_val2017_mini.json"))
+                    .withRedeliver(true), batch -> {
+                        KafkaSink sink = new KafkaSink(stack.clientConfig(), batch);
+                        return new MeteredSink(sink, metrics.meters(), metrics.bind(sink.producer()));
+                    }, new Ingest.Progress() {
+                        @Override
+                        public void publishing(long images, long totalImages) {
+                            if (images > 0) {
+                                during.set(metrics.scrape());
+                            }
+                        }
+                    });
+            // Then the producer's own metrics were there while it published (its sends counted), and leave with it
+            assertTrue(r.images() > 0);
+            assertTrue(sum(during.get(), "kafka_producer_record_send_total", "") > 0, during.get());
+            assertTrue(during.get().contains("client_id=\"producer-cocostream-ingest-"), "named by its transaction");
+            assertEquals(0, count(metrics.scrape(), "kafka_producer_record_send_total"), "removed with the producer");
         }
     }
 

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -102,6 +103,11 @@ public final class KafkaSink implements EventSink {
             producer.initTransactions();
             return null;
         });
+    }
+
+    /** The batch's producer, for its client metrics. */
+    public Producer<byte[], byte[]> producer() {
+        return producer;
     }
 
     /** Runs a call that waits on the broker: reported while it waits, {@link BrokerWait.Unavailable} when it timed out. */

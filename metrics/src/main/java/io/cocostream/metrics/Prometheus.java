@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -12,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -51,6 +53,16 @@ public final class Prometheus implements AutoCloseable {
         KafkaStreamsMetrics m = new KafkaStreamsMetrics(streams);
         m.bindTo(registry);
         bound.add(m);
+    }
+
+    /**
+     * Adds a Kafka client's own metrics (Micrometer's {@code KafkaClientMetrics}: {@code kafka_producer_*})
+     * until the returned handle is closed, which removes them with the client.
+     */
+    public AutoCloseable bind(Producer<?, ?> producer) {
+        KafkaClientMetrics m = new KafkaClientMetrics(producer);
+        m.bindTo(registry);
+        return m;
     }
 
     /** Every meter now, in the text format. */
