@@ -4,6 +4,7 @@ import io.cocostream.embedded.EmbeddedStack;
 import io.cocostream.ingest.DecodingSink;
 import io.cocostream.ingest.Ingest;
 import io.cocostream.ingest.KafkaSink;
+import io.cocostream.ingest.offline.OfflineCheck;
 import io.cocostream.mask.MaskScratch;
 import io.cocostream.mask.Masks;
 import io.cocostream.mask.Rle;
@@ -19,6 +20,7 @@ import io.cocostream.schemas.avro.RleMask;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.schemas.serde.AvroDeserializer;
 import io.cocostream.schemas.serde.AvroSerializer;
+import io.cocostream.streams.BoundedRocksDb;
 import io.cocostream.streams.StreamsApp;
 import io.cocostream.synth.Synth;
 import java.io.PrintStream;
@@ -33,27 +35,24 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * {@code cocostream bench --validation}: annotations validated per second by one stream thread
- * (the whole topology: serdes, rules, views, exactly-once) next to the rules alone and the Mask
- * API alone on the same annotations, in the same run; then ingest-to-alert latency at a steady rate.
+ * {@code cocostream bench --validation}: the Mask API alone, the rules alone and {@code check} on the
+ * same annotations, then the live topology on them in the same run: a first delivery
+ * ({@link FirstDeliveryBench}), a re-delivery to the warm topology, ingest-to-alert latency at a
+ * steady rate.
  */
 final class ValidationBench {
     private final PrintStream out;
@@ -62,7 +61,7 @@ final class ValidationBench {
         this.out = out;
     }
 
-    void run(int images, long seed, int rate, int seconds) throws Exception {
+    void run(int images, long seed, int rate, int seconds, int threads, long rocksDbMemoryMb) throws Exception {
         Path tmp = Files.createTempDirectory("cocostream-bench-validation-");
         Path f = tmp.resolve("synthetic_instances.json");
         Synth.write(Kind.INSTANCES, images, seed, f);
@@ -82,41 +81,37 @@ final class ValidationBench {
         double rules = best(3, () -> events.forEach(e -> validator.validate(e, id -> any)));
         out.printf("rules alone (EventValidator), one thread: %.0f annotations/s (%.2f of the Mask API)%n", anns / rules,
                 maskApi / rules);
+        long c0 = System.nanoTime();
+        OfflineCheck.run(f, null, Tolerances.DEFAULT, a -> { });
+        double check = (System.nanoTime() - c0) / 1e9;
+        out.printf("check (offline, the same rules from the file): %.1f s, %.0f annotations/s%n", check, anns / check);
 
         try (EmbeddedStack stack = EmbeddedStack.startTemporary()) {
             Map<String, Object> client = stack.clientConfig();
             TopicAdmin.ensure(client, 6, Optional.empty());
             Ingest.run(Ingest.Options.of(f).withProducer("bench"), b -> new KafkaSink(client, b), new Ingest.Progress() { });
             String appId = "bench-validation-" + UUID.randomUUID();
-            Properties p = StreamsApp.config(client, appId, 1);
+            Properties p = StreamsApp.config(client, appId, threads);
             p.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("state").toString());
-            CountDownLatch running = new CountDownLatch(1);
+            p.put(BoundedRocksDb.MEMORY_CONFIG, String.valueOf(rocksDbMemoryMb << 20));
+            out.printf("the topology: %d stream threads, %d MiB for all RocksDB stores%n", threads, rocksDbMemoryMb);
             KafkaStreams app = new KafkaStreams(io.cocostream.streams.CocoTopology.build(new HashMap<>(client),
                     Tolerances.DEFAULT), p);
-            app.setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.RUNNING) {
-                    running.countDown();
-                }
-            });
             try {
-                long t0 = System.nanoTime();
-                app.start();
-                running.await(60, TimeUnit.SECONDS);
-                awaitCaughtUp(client, appId, Topics.INSTANCES);
-                out.printf("Kafka Streams, first delivery, from start (tasks, stores, changelogs created): %.1f s%n",
-                        (System.nanoTime() - t0) / 1e9);
+                new FirstDeliveryBench(out, client).run(app, appId, anns, check, threads, events.get(0), tmp);
                 // Timed: a re-delivery of the same images (another seed) to the warm app, ingest running alongside.
                 Path again = tmp.resolve("redelivery.json");
                 Synth.write(Kind.INSTANCES, images, seed + 1, again);
                 long t1 = System.nanoTime();
                 Ingest.run(Ingest.Options.of(again).withProducer("bench"), b -> new KafkaSink(client, b),
                         new Ingest.Progress() { });
-                awaitCaughtUp(client, appId, Topics.INSTANCES);
+                FirstDeliveryBench.awaitNoLag(client, appId);
                 double streams = (System.nanoTime() - t1) / 1e9;
                 Files.deleteIfExists(again);
-                out.printf("Kafka Streams, whole topology (exactly-once, views, changelogs), one stream thread, re-delivery:"
-                        + " %.0f annotations/s (%.2f of the Mask API, %.2f of the rules alone)%n", anns / streams,
-                        maskApi / streams, rules / streams);
+                out.printf("re-delivery to the warm topology (exactly-once, views, changelogs), %d stream threads:"
+                        + " %.0f annotations/s (%.2f of the Mask API, %.2f of the rules alone; per thread %.2f of check's"
+                        + " per core)%n", threads, anns / streams, maskApi / streams, rules / streams,
+                        (anns / streams / threads) / (anns / check));
                 // Steady state: let the re-delivery's changelog and compaction work settle first.
                 Thread.sleep(2000);
                 latency(client, events.get(0), rate, seconds);
@@ -182,53 +177,13 @@ final class ValidationBench {
         return best;
     }
 
-    /** Waits until the app's committed offsets on {@code topic} reach the topic's end. */
-    private static void awaitCaughtUp(Map<String, Object> client, String appId, String topic) throws Exception {
-        try (Admin admin = Admin.create(client);
-                KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(client, new ByteArrayDeserializer(),
-                        new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 600_000;
-            while (System.currentTimeMillis() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> done = admin.listConsumerGroupOffsets(appId)
-                        .partitionsToOffsetAndMetadata().get();
-                // Ingest writes in transactions: each partition ends with a commit marker, which the
-                // app's committed offset (next record to read) may stop at.
-                if (parts.stream().allMatch(tp -> end.get(tp) == 0
-                        || done.get(tp) != null && done.get(tp).offset() >= end.get(tp) - 1)) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-            throw new IllegalStateException("the topology did not catch up in 10 minutes");
-        }
-    }
-
     /** Sends one event with a wrong area every 1/rate s and times each until its first committed alert. */
     private void latency(Map<String, Object> client, InstancesEvent template, int rate, int seconds) throws Exception {
         Map<Long, Long> sent = new ConcurrentHashMap<>();
         List<Double> millis = new ArrayList<>();
-        Map<String, Object> pc = new HashMap<>(client);
-        pc.put(ProducerConfig.ACKS_CONFIG, "all");
-        pc.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        AvroSerializer<InstancesEvent> ser = new AvroSerializer<>();
-        ser.configure(pc, false);
-        Map<String, Object> cc = new HashMap<>(client);
-        cc.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-latency-" + UUID.randomUUID());
-        cc.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        cc.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        cc.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-        AvroDeserializer<ValidationAlert> de = new AvroDeserializer<>(ValidationAlert.class);
-        de.configure(cc, false);
         int total = rate * seconds;
-        try (KafkaProducer<Long, InstancesEvent> producer = new KafkaProducer<>(pc, new LongSerializer(), ser);
-                KafkaConsumer<byte[], ValidationAlert> consumer = new KafkaConsumer<>(cc, new ByteArrayDeserializer(), de)) {
-            consumer.subscribe(List.of(Topics.ALERTS));
-            while (consumer.assignment().isEmpty()) {
-                consumer.poll(Duration.ofMillis(100));
-            }
+        try (KafkaProducer<Long, InstancesEvent> producer = eventProducer(client);
+                KafkaConsumer<byte[], ValidationAlert> consumer = alertConsumer(client, "bench-latency-")) {
             long start = System.nanoTime();
             long next = start;
             int i = 0;
@@ -256,12 +211,39 @@ final class ValidationBench {
                         .get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
     }
 
-    private static double pct(double[] sorted, double q) {
+    /** A producer of instances events as a vendor's would send them: each acknowledged by every replica, at once. */
+    static KafkaProducer<Long, InstancesEvent> eventProducer(Map<String, Object> client) {
+        Map<String, Object> pc = new HashMap<>(client);
+        pc.put(ProducerConfig.ACKS_CONFIG, "all");
+        pc.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        AvroSerializer<InstancesEvent> ser = new AvroSerializer<>();
+        ser.configure(pc, false);
+        return new KafkaProducer<>(pc, new LongSerializer(), ser);
+    }
+
+    /** A consumer of the alerts committed from now on, as QA reads them, already assigned its partitions. */
+    static KafkaConsumer<byte[], ValidationAlert> alertConsumer(Map<String, Object> client, String groupPrefix) {
+        Map<String, Object> cc = new HashMap<>(client);
+        cc.put(ConsumerConfig.GROUP_ID_CONFIG, groupPrefix + UUID.randomUUID());
+        cc.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        cc.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        cc.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        AvroDeserializer<ValidationAlert> de = new AvroDeserializer<>(ValidationAlert.class);
+        de.configure(cc, false);
+        KafkaConsumer<byte[], ValidationAlert> consumer = new KafkaConsumer<>(cc, new ByteArrayDeserializer(), de);
+        consumer.subscribe(List.of(Topics.ALERTS));
+        while (consumer.assignment().isEmpty()) {
+            consumer.poll(Duration.ofMillis(100));
+        }
+        return consumer;
+    }
+
+    static double pct(double[] sorted, double q) {
         return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
     }
 
     /** A copy of {@code template} as image {@code image}, its first annotation's area 50% too large. */
-    private static InstancesEvent wrongArea(InstancesEvent template, long image) {
+    static InstancesEvent wrongArea(InstancesEvent template, long image) {
         InstancesEvent e = InstancesEvent.newBuilder(template).setImageId(image).build();
         List<InstanceAnnotation> anns = new ArrayList<>();
         for (InstanceAnnotation a : template.getAnnotations()) {
