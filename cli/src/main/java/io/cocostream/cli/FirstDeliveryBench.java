@@ -55,7 +55,7 @@ final class FirstDeliveryBench {
         AtomicBoolean bigDone = new AtomicBoolean();
         List<Double> small = new ArrayList<>();
         double seconds;
-        Map<String, Double> parts;
+        StreamThreadProfile.Parts parts;
         try (StreamThreadProfile profile = StreamThreadProfile.start(tmp)) {
             long t0 = System.nanoTime();
             app.start();
@@ -82,16 +82,9 @@ final class FirstDeliveryBench {
         written.forEach((g, b) -> by.append(by.length() == 0 ? "" : ", ").append(String.format("%s %.2f", g, (double) b / input)));
         out.printf("bytes the broker holds beyond the events, per byte of event input (%.1f MB): %.2f (%s)%n", input / 1e6,
                 (double) total / input, by);
-        double sampled = parts.entrySet().stream().filter(e -> !e.getKey().equals("parked"))
-                .mapToDouble(Map.Entry::getValue).sum();
-        StringBuilder where = new StringBuilder();
-        parts.forEach((p, s) -> {
-            if (!p.equals("parked")) {
-                where.append(where.length() == 0 ? "" : ", ").append(String.format("%s %.0f%%", p, 100 * s / sampled));
-            }
-        });
-        out.printf("stream threads' time (%.0f thread-s sampled running or in native code): %s; parked %.0f thread-s%n",
-                sampled, where, parts.get("parked"));
+        out.printf("stream threads running Java (%s); in native code (%s); parked %.0f s in all%n",
+                StreamThreadProfile.Parts.shares(parts.java()), StreamThreadProfile.Parts.shares(parts.inNative()),
+                parts.parkedSeconds());
         double[] ms = small.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         out.printf("fairness: %d of %d deliveries of %d images sent while it ran got all their alerts; send to last alert"
                 + " p50 %.1f s, p99 %.1f s%n", ms.length, SMALL_DELIVERIES, SMALL_IMAGES, ValidationBench.pct(ms, 0.5) / 1e3,
@@ -139,7 +132,7 @@ final class FirstDeliveryBench {
                 if (!lag.isEmpty() && lag.stream().allMatch(p -> p.lag() == 0 && (p.committed() != null || p.end() == 0))) {
                     return;
                 }
-                Thread.sleep(100);
+                Thread.sleep(500); // each look lists every partition's offsets: not so often that it competes
             }
         }
     }

@@ -15,10 +15,11 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where the stream threads' time goes, from a JFR recording of this JVM: each execution sample
- * (Java code, every 10 ms) and native sample (JNI such as RocksDB, or a socket wait, every 20 ms) of
- * a thread named {@code *StreamThread-*} is put under the first frame from the top that belongs to a
- * part (masks, rules, serde, store, producer, consumer, topology), weighted by its period; time
- * parked (waiting on a lock or a future) is summed beside.
+ * (running Java) and each native sample (in JNI such as RocksDB, or a socket wait) of a thread named
+ * {@code *StreamThread-*} is put under the first frame from the top that belongs to a part (masks,
+ * rules, serde, store, producer, consumer, topology); time parked (waiting on a lock or a future, 1
+ * ms or more) is summed beside. JFR samples a few threads each period, so the shares are what
+ * counts, not the sample totals; Java and native samples are counted apart (their rates differ).
  */
 final class StreamThreadProfile implements AutoCloseable {
     private static final Duration JAVA_PERIOD = Duration.ofMillis(10);
@@ -51,31 +52,47 @@ final class StreamThreadProfile implements AutoCloseable {
         return p;
     }
 
-    /** Seconds of stream-thread time per part ("other" for the rest, "parked" for waits), in the parts' order. */
-    Map<String, Double> parts() throws IOException {
+    /** Samples per part ("other" for the rest), running Java and in native code, and the seconds parked. */
+    record Parts(Map<String, Long> java, Map<String, Long> inNative, double parkedSeconds) {
+        /** {@code part share%, ...} of one kind of sample. */
+        static String shares(Map<String, Long> samples) {
+            long total = samples.values().stream().mapToLong(Long::longValue).sum();
+            StringBuilder s = new StringBuilder();
+            samples.forEach((p, n) -> {
+                if (n > 0) {
+                    s.append(s.length() == 0 ? "" : ", ").append(String.format("%s %.0f%%", p, 100.0 * n / total));
+                }
+            });
+            return total + " samples: " + s;
+        }
+    }
+
+    /** Stops recording and reads where the stream threads were. */
+    Parts parts() throws IOException {
         recording.stop();
         recording.dump(file);
-        Map<String, Double> seconds = new LinkedHashMap<>();
-        PARTS.forEach(p -> seconds.put(p.getKey(), 0.0));
-        seconds.put("other", 0.0);
-        seconds.put("parked", 0.0);
+        Map<String, Long> java = empty();
+        Map<String, Long> inNative = empty();
+        double parked = 0;
         for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
             String type = e.getEventType().getName();
             if (type.equals("jdk.ThreadPark")) {
                 if (isStreamThread(e.getThread())) {
-                    seconds.merge("parked", e.getDuration().toNanos() / 1e9, Double::sum);
+                    parked += e.getDuration().toNanos() / 1e9;
                 }
-                continue;
+            } else if ((type.equals("jdk.ExecutionSample") || type.equals("jdk.NativeMethodSample"))
+                    && isStreamThread(e.getThread("sampledThread")) && e.getStackTrace() != null) {
+                (type.equals("jdk.ExecutionSample") ? java : inNative).merge(part(e.getStackTrace().getFrames()), 1L, Long::sum);
             }
-            boolean java = type.equals("jdk.ExecutionSample");
-            if (!java && !type.equals("jdk.NativeMethodSample") || !isStreamThread(e.getThread("sampledThread"))
-                    || e.getStackTrace() == null) {
-                continue;
-            }
-            double weight = (java ? JAVA_PERIOD : NATIVE_PERIOD).toNanos() / 1e9;
-            seconds.merge(part(e.getStackTrace().getFrames()), weight, Double::sum);
         }
-        return seconds;
+        return new Parts(java, inNative, parked);
+    }
+
+    private static Map<String, Long> empty() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        PARTS.forEach(p -> m.put(p.getKey(), 0L));
+        m.put("other", 0L);
+        return m;
     }
 
     private static boolean isStreamThread(RecordedThread t) {

@@ -115,8 +115,8 @@ public final class CocoTopology {
 
         b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.PANOPTIC_VIEW), Serdes.Long(),
                 new AvroSerde<>(PanopticView.class, client, serdeConfig)));
-        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.IMAGE_VIEW), Serdes.Long(),
-                new AvroSerde<>(ImageView.class, client, serdeConfig)));
+        EncodedOnce<ImageView> imageViews = new EncodedOnce<>(ImageView.class, client, serdeConfig);
+        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.IMAGE_VIEW), Serdes.Long(), imageViews.store()));
         Map<String, KStream<Long, Out>> views = parts
                 .process(Views::new, Named.as("views"), Stores.PANOPTIC_VIEW, Stores.IMAGE_VIEW)
                 .split(Named.as("route-views-"))
@@ -129,9 +129,15 @@ public final class CocoTopology {
             KStream<Long, Out> selected = changes.filter((k, v) -> ((Out.View) v).topic().equals(topic),
                     Named.as("select-" + name));
             byTopic.put(topic, selected);
-            selected.mapValues(v -> ((Out.View) v).value(), Named.as("unwrap-" + name))
-                    .peek((k, v) -> meters.viewUpdate(name), Named.as("count-" + name))
-                    .to(topic, Produced.with(Serdes.Long(), anySerde).withName(name + "-sink"));
+            KStream<Long, SpecificRecord> values = selected.mapValues(v -> ((Out.View) v).value(), Named.as("unwrap-" + name))
+                    .peek((k, v) -> meters.viewUpdate(name), Named.as("count-" + name));
+            if (topic.equals(Topics.IMAGE_VIEW)) {
+                // the image view store's encoding, reused: the view is put and then forwarded unchanged
+                values.mapValues(v -> (ImageView) v, Named.as("typed-" + name))
+                        .to(topic, Produced.with(Serdes.Long(), imageViews.sent()).withName(name + "-sink"));
+            } else {
+                values.to(topic, Produced.with(Serdes.Long(), anySerde).withName(name + "-sink"));
+            }
         }
         Map<String, KStream<Long, Out>> runs = results(b, anySerde, alertSerde, client, serdeConfig,
                 byTopic.get(Topics.IMAGE_VIEW), retractions, meters);
