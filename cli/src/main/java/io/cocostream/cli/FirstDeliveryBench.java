@@ -7,6 +7,9 @@ import io.cocostream.schemas.avro.InstancesEvent;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.streams.StreamsApp;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +59,8 @@ final class FirstDeliveryBench {
         List<Double> small = new ArrayList<>();
         double seconds;
         StreamThreadProfile.Parts parts;
+        long cpu0 = processCpuNanos();
+        double streamCpu;
         try (StreamThreadProfile profile = StreamThreadProfile.start(tmp)) {
             long t0 = System.nanoTime();
             app.start();
@@ -63,6 +68,7 @@ final class FirstDeliveryBench {
             fairness.start();
             awaitNoLag(client, appId);
             seconds = (System.nanoTime() - t0) / 1e9;
+            streamCpu = streamThreadsCpuNanos() / 1e9;
             bigDone.set(true);
             parts = profile.parts();
             fairness.join();
@@ -70,6 +76,11 @@ final class FirstDeliveryBench {
         out.printf("first delivery, %d stream threads, from start to every alert and view committed: %.1f s, %.0f"
                 + " annotations/s (check on the same file: %.1f s; %.1f× check's time)%n", threads, seconds,
                 annotations / seconds, checkSeconds, seconds / checkSeconds);
+        double processCpu = (processCpuNanos() - cpu0) / 1e9;
+        int cores = Runtime.getRuntime().availableProcessors();
+        out.printf("CPU meanwhile: this process (the broker, registry and GC with the topology) %.0f cpu-s of %d cores × %.0f s"
+                + " (%.0f%%); the stream threads %.0f cpu-s (%.0f%% of the process's)%n", processCpu, cores, seconds,
+                100 * processCpu / (cores * seconds), streamCpu, 100 * streamCpu / processCpu);
         Map<String, Long> after = topicBytes();
         Map<String, Long> written = new TreeMap<>();
         after.forEach((t, b) -> {
@@ -89,6 +100,22 @@ final class FirstDeliveryBench {
         out.printf("fairness: %d of %d deliveries of %d images sent while it ran got all their alerts; send to last alert"
                 + " p50 %.1f s, p99 %.1f s%n", ms.length, SMALL_DELIVERIES, SMALL_IMAGES, ValidationBench.pct(ms, 0.5) / 1e3,
                 ValidationBench.pct(ms, 0.99) / 1e3);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** CPU time of the live stream threads (they start with the app: all of theirs is the app's). */
+    private static long streamThreadsCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && t.getThreadName().contains("StreamThread-")) {
+                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+            }
+        }
+        return sum;
     }
 
     /** The event topics ingest writes, which the figures divide by. */
