@@ -51,7 +51,7 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /** Sends a whole answer. */
-    public static void send(HttpExchange x, int status, String contentType, String body) throws IOException {
+    private static void send(HttpExchange x, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().set("Content-Type", contentType);
         x.sendResponseHeaders(status, bytes.length);
