@@ -2,7 +2,6 @@ package io.cocostream.streams.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.metrics.Prometheus;
 import io.cocostream.schemas.Kind;
 import io.cocostream.schemas.avro.Category;
@@ -15,9 +14,9 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,8 +38,6 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code cocostream serve}: the COCO API over HTTP from the running topology's state stores, on
@@ -59,10 +56,8 @@ import org.slf4j.LoggerFactory;
  * they are made, an image view at a time for {@code /internal/images}, never held whole as text.
  */
 public final class CocoApiServer implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(CocoApiServer.class);
     /** Jetty's bound on a request's head: past it Jetty itself answers 414 (or 431 for headers). */
     static final int MAX_HEAD = Params.MAX_QUERY + (16 << 10);
-    private static final String JSON_TYPE = "application/json";
 
     private final Javalin app;
     private final StoreSource local;
@@ -164,14 +159,15 @@ public final class CocoApiServer implements AutoCloseable {
         c.routes.get("/coco/showAnns", ctx -> answer(ctx, this::showAnns));
         c.routes.get("/internal/showAnns", ctx -> answer(ctx, this::showAnns));
         c.routes.get("/internal/images", ctx -> answer(ctx, this::images));
-        c.routes.get("/coco/{function}", ctx -> answer(ctx, x -> json(x, 200, result(x.path(), kind(x), Params.query(x)))));
-        c.routes.get("/internal/{function}", ctx -> answer(ctx, x -> json(x, 200, result(x.path(), kind(x), Params.query(x)))));
-        c.routes.exception(IllegalArgumentException.class, (e, ctx) -> json(ctx, 400, error(e.getMessage())));
-        c.routes.exception(NoSuchElementException.class, (e, ctx) -> json(ctx, 404, error(e.getMessage())));
+        Handler call = ctx -> answer(ctx, x -> Answers.json(x, 200, result(x.path(), kind(x), Params.query(x))));
+        c.routes.get("/coco/{function}", call);
+        c.routes.get("/internal/{function}", call);
+        c.routes.exception(IllegalArgumentException.class, (e, ctx) -> Answers.json(ctx, 400, Answers.error(e.getMessage())));
+        c.routes.exception(NoSuchElementException.class, (e, ctx) -> Answers.json(ctx, 404, Answers.error(e.getMessage())));
         c.routes.exception(InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx, e));
         c.routes.exception(ClusterSource.Unavailable.class, (e, ctx) -> unavailable(ctx, e));
         // Javalin's own answers (no such endpoint, not a GET, 401, 403, 414) in the API's JSON
-        c.routes.exception(HttpResponseException.class, (e, ctx) -> json(ctx, e.getStatus(), error(e.getMessage())));
+        c.routes.exception(HttpResponseException.class, (e, ctx) -> Answers.json(ctx, e.getStatus(), Answers.error(e.getMessage())));
     }
 
     /** The port served on. */
@@ -190,7 +186,7 @@ public final class CocoApiServer implements AutoCloseable {
 
     private void unavailable(Context ctx, RuntimeException e) {
         ctx.header("Retry-After", "1");
-        json(ctx, 503, error("views not queryable right now (" + e.getMessage() + "): retry"));
+        Answers.json(ctx, 503, Answers.error("views not queryable right now (" + e.getMessage() + "): retry"));
     }
 
     /** A call that reads the stores: only while the topology is RUNNING, every local store restored. */
@@ -209,8 +205,8 @@ public final class CocoApiServer implements AutoCloseable {
         Kind kind = kind(ctx);
         StoreSource.storeOf(kind);
         List<Long> ids = q.containsKey("ids") ? Params.longs(q, "ids") : null;
-        ctx.status(200).contentType(JSON_TYPE);
-        try (JsonGenerator g = StoreSource.JSON.createGenerator(body(ctx))) {
+        ctx.status(200).contentType(Answers.JSON_TYPE);
+        try (JsonGenerator g = StoreSource.JSON.createGenerator(Answers.body(ctx))) {
             g.writeStartArray();
             local.eachImage(kind, ids, e -> {
                 g.writeStartObject();
@@ -326,7 +322,7 @@ public final class CocoApiServer implements AutoCloseable {
 
     /** Readiness ({@code /healthz}: RUNNING, the views answer) and liveness ({@code /livez}: not failed or stopping). */
     private void health(Context ctx, boolean ok) {
-        json(ctx, ok ? 200 : 503, StoreSource.JSON.createObjectNode().put("state", streams.state().name()));
+        Answers.json(ctx, ok ? 200 : 503, StoreSource.JSON.createObjectNode().put("state", streams.state().name()));
     }
 
     private static List<JsonNode> categories(List<Category> cats) {
@@ -339,29 +335,6 @@ public final class CocoApiServer implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    static ObjectNode error(String message) {
-        return StoreSource.JSON.createObjectNode().put("error", message);
-    }
-
-    /**
-     * The response's own stream (Jetty's: a buffer of 32 KiB, then chunks), not Javalin's, which
-     * holds what is written until the handler returns.
-     */
-    static OutputStream body(Context ctx) throws IOException {
-        return ctx.res().getOutputStream();
-    }
-
-    /** Writes {@code value} as JSON straight to the response, never as a whole string first. */
-    static void json(Context ctx, int status, Object value) {
-        ctx.status(status).contentType(JSON_TYPE);
-        try (OutputStream out = body(ctx)) {
-            StoreSource.JSON.writeValue(out, value);
-        } catch (IOException e) {
-            // the caller went away (or the server stops) mid-answer: there is no one left to tell
-            LOG.debug("{} not answered to the end: {}", ctx.path(), e.toString());
-        }
     }
 
     @Override

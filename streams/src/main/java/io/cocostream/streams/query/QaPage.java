@@ -127,7 +127,7 @@ public final class QaPage implements AutoCloseable {
         for (Evaluation e : feed.evaluations()) {
             out.add(AvroJson.of(e));
         }
-        CocoApiServer.json(ctx, 200, out);
+        Answers.json(ctx, 200, out);
     }
 
     private void batches(Context ctx) {
@@ -135,7 +135,7 @@ public final class QaPage implements AutoCloseable {
         for (BatchReport r : feed.reports()) {
             out.add(AvroJson.of(r));
         }
-        CocoApiServer.json(ctx, 200, out);
+        Answers.json(ctx, 200, out);
     }
 
     /**
@@ -147,7 +147,7 @@ public final class QaPage implements AutoCloseable {
     private void stream(Context ctx, AlertFeed.Filter f, long after) {
         if (closed || !streamSlots.tryAcquire()) {
             ctx.header("Retry-After", "5");
-            CocoApiServer.json(ctx, 503, CocoApiServer.error(MAX_STREAMS + " pages are streaming already: retry"));
+            Answers.json(ctx, 503, Answers.error(MAX_STREAMS + " pages are streaming already: retry"));
             return;
         }
         BlockingQueue<Object> queue = new LinkedBlockingQueue<>(10_000);
@@ -172,7 +172,7 @@ public final class QaPage implements AutoCloseable {
         streaming.add(Thread.currentThread());
         feed.listen(listener); // before the backlog is read: nothing falls between the two
         ctx.status(200).contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache");
-        try (OutputStream out = CocoApiServer.body(ctx)) {
+        try (OutputStream out = Answers.body(ctx)) {
             write(out, "retry: 2000\n\n");
             long last = after;
             for (AlertFeed.Entry e : feed.alerts(f, MAX_LIMIT)) {
