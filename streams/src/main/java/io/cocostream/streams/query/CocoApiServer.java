@@ -105,16 +105,13 @@ public final class CocoApiServer implements AutoCloseable {
      * {@code coco.evaluations.v1} ({@link EvaluationPublisher}).
      */
     public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa) {
-        return start(streams, self, bindHost, port, qa, null);
+        return start(streams, self, bindHost, port, qa, null, ApiSecurity.open("", Map.of()));
     }
 
-    /** Serves as {@link #start(KafkaStreams, HostInfo, String, int, QaPage)} does, and {@code /metrics} from {@code metrics}. */
-    public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa,
-            Prometheus metrics) {
-        return start(streams, self, bindHost, port, qa, metrics, ApiSecurity.open("", Map.of()));
-    }
-
-    /** Serves as {@link #start(KafkaStreams, HostInfo, String, int, QaPage, Prometheus)} does, to whom {@code security} allows. */
+    /**
+     * Serves as {@link #start(KafkaStreams, HostInfo, String, int, QaPage)} does, {@code /metrics} from
+     * {@code metrics} (null: none), to whom {@code security} allows.
+     */
     public static CocoApiServer start(KafkaStreams streams, HostInfo self, String bindHost, int port, QaPage qa,
             Prometheus metrics, ApiSecurity security) {
         CocoApiServer s = new CocoApiServer(streams, self, qa, metrics, security, bindHost, port);
