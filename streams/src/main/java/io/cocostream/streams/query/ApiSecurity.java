@@ -45,13 +45,16 @@ public final class ApiSecurity {
 
     private final SSLContext tls;
     private final List<byte[]> credentials;
-    private final byte[] internalSecret;
+    /** The internal secret as instances send it (hex of its SHA-256), and its bytes for the comparison. */
+    private final String internalToken;
+    private final byte[] internalTokenBytes;
     private final boolean secretFromCredentials;
 
     private ApiSecurity(SSLContext tls, List<byte[]> credentials, byte[] internalSecret, boolean secretFromCredentials) {
         this.tls = tls;
         this.credentials = credentials;
-        this.internalSecret = internalSecret;
+        this.internalToken = HexFormat.of().formatHex(internalSecret);
+        this.internalTokenBytes = internalToken.getBytes(StandardCharsets.UTF_8);
         this.secretFromCredentials = secretFromCredentials;
     }
 
@@ -110,7 +113,7 @@ public final class ApiSecurity {
 
     /** The header value an instance sends on {@code /internal/} (and a test acting as one). */
     public String internalToken() {
-        return HexFormat.of().formatHex(internalSecret);
+        return internalToken;
     }
 
     /** Refuses a request its caller may not make: 403 on {@code /internal/} without the secret, 401 without credentials. */
@@ -118,8 +121,7 @@ public final class ApiSecurity {
         String path = ctx.path();
         if (path.startsWith("/internal/")) {
             String token = ctx.header(INTERNAL_HEADER);
-            if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                    internalToken().getBytes(StandardCharsets.UTF_8))) {
+            if (token == null || !MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), internalTokenBytes)) {
                 throw new ForbiddenResponse("/internal/ is for the instances of this application only");
             }
             return;

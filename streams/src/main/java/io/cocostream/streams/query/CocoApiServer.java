@@ -156,7 +156,10 @@ public final class CocoApiServer implements AutoCloseable {
         c.routes.get("/coco/showAnns", ctx -> answer(ctx, this::showAnns));
         c.routes.get("/internal/showAnns", ctx -> answer(ctx, this::showAnns));
         c.routes.get("/internal/images", ctx -> answer(ctx, this::images));
-        Handler call = ctx -> answer(ctx, x -> Answers.json(x, 200, result(x.path(), kind(x), Params.query(x))));
+        Handler call = ctx -> answer(ctx, x -> {
+            Map<String, String> q = Params.query(x);
+            Answers.json(x, 200, result(x.path(), kind(q), q));
+        });
         c.routes.get("/coco/{function}", call);
         c.routes.get("/internal/{function}", call);
         c.routes.exception(IllegalArgumentException.class, (e, ctx) -> Answers.json(ctx, 400, Answers.error(e.getMessage())));
@@ -177,8 +180,9 @@ public final class CocoApiServer implements AutoCloseable {
         void write(Context ctx) throws IOException;
     }
 
-    private static Kind kind(Context ctx) {
-        return Kind.parse(Params.query(ctx).getOrDefault("kind", Kind.INSTANCES.id()));
+    /** The call's kind of ground truth, instances unless it says. */
+    private static Kind kind(Map<String, String> q) {
+        return Kind.parse(q.getOrDefault("kind", Kind.INSTANCES.id()));
     }
 
     private void unavailable(Context ctx, RuntimeException e) {
@@ -199,8 +203,8 @@ public final class CocoApiServer implements AutoCloseable {
     /** This instance's image views, written as each is read from its store. */
     private void images(Context ctx) throws IOException {
         Map<String, String> q = Params.query(ctx);
-        Kind kind = kind(ctx);
-        StoreSource.storeOf(kind);
+        Kind kind = kind(q);
+        StoreSource.storeOf(kind); // an unknown kind is a 400 before the answer's first byte commits a 200
         List<Long> ids = q.containsKey("ids") ? Params.longs(q, "ids") : null;
         ctx.status(200).contentType(Answers.JSON_TYPE);
         try (JsonGenerator g = StoreSource.JSON.createGenerator(Answers.body(ctx))) {
@@ -283,7 +287,7 @@ public final class CocoApiServer implements AutoCloseable {
      */
     private void showAnns(Context ctx) throws IOException {
         Map<String, String> q = Params.query(ctx);
-        Kind kind = kind(ctx);
+        Kind kind = kind(q);
         long imageId = Params.longParam(q, "imgId");
         HostInfo owner = cluster.ownerOfImage(imageId);
         String svg;

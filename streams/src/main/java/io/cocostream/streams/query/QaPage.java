@@ -84,7 +84,10 @@ public final class QaPage implements AutoCloseable {
         r.get("/alerts", ctx -> alerts(ctx, Params.query(ctx)));
         r.get("/batches", this::batches);
         r.get("/evaluations", this::evaluations);
-        r.get("/alerts/stream", ctx -> stream(ctx, AlertFeed.Filter.of(Params.query(ctx)), after(ctx)));
+        r.get("/alerts/stream", ctx -> {
+            Map<String, String> q = Params.query(ctx);
+            stream(ctx, AlertFeed.Filter.of(q), after(ctx, q));
+        });
         r.get("/assets/{name}", ctx -> asset(ctx, ctx.pathParam("name")));
         r.get("/images/<file>", ctx -> image(ctx, URLDecoder.decode(ctx.path().substring("/images/".length()),
                 StandardCharsets.UTF_8)));
@@ -217,8 +220,8 @@ public final class QaPage implements AutoCloseable {
     }
 
     /** Where a stream starts: after the alert {@code after} names, or a reconnecting page's Last-Event-ID. */
-    private static long after(Context ctx) {
-        String v = Params.query(ctx).getOrDefault("after", ctx.header("Last-Event-ID"));
+    private static long after(Context ctx, Map<String, String> q) {
+        String v = q.getOrDefault("after", ctx.header("Last-Event-ID"));
         try {
             return v == null || v.isBlank() ? 0 : Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
