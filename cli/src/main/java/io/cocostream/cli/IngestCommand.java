@@ -82,9 +82,7 @@ final class IngestCommand implements Callable<Integer> {
             description = "With --watch: the address /metrics listens on (default ${DEFAULT-VALUE}, for scrapers).")
     String metricsHost;
 
-    /** What the ingests count: nothing, unless --watch serves /metrics. */
-    private Meters meters = Meters.NONE;
-    /** The watch folder's registry (null for a one-shot ingest): its producers' client metrics go there. */
+    /** Where --watch counts its ingests and their producers' client metrics; null for a one-shot ingest. */
     private Prometheus prometheus;
 
     @Option(names = "--run", paramLabel = "NAME", description = "The run a results file belongs to (default: the file's"
@@ -127,7 +125,6 @@ final class IngestCommand implements Callable<Integer> {
             try (Prometheus metrics = new Prometheus();
                     MetricsServer server = MetricsServer.start(metrics, metricsHost, metricsPort);
                     KafkaReports reports = new KafkaReports(client)) {
-                meters = metrics.meters();
                 prometheus = metrics;
                 System.err.printf("cocostream ingest: metrics on http://%s:%d/metrics%n", metricsHost, server.port());
                 System.err.println("cocostream ingest: watching " + watch.toAbsolutePath() + " (Ctrl-C stops)");
@@ -153,6 +150,7 @@ final class IngestCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         ConsoleProgress progress = new ConsoleProgress(f.getFileName().toString(), System.err, System.console() != null);
+        Meters meters = prometheus == null ? Meters.NONE : prometheus.meters();
         Ingest.Result r = Ingest.run(o, batch -> {
             KafkaSink sink = new KafkaSink(client, batch, wait);
             return new MeteredSink(sink, meters, prometheus == null ? () -> { } : prometheus.bind(sink.producer()));
