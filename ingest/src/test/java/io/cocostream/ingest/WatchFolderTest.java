@@ -2,6 +2,7 @@ package io.cocostream.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +116,45 @@ class WatchFolderTest {
         assertEquals(1, restarted.pollOnce());
         assertTrue(Files.readString(in.resolve("done/again.report.json")).contains("\"already_ingested\" : true"));
         assertEquals(79, log.on(Topics.INSTANCES).size(), "nothing published twice");
+    }
+
+    @Test
+    void aClusterThatRefusesUsEndsTheWatchAndTheFileStaysForTheNextOne(@TempDir Path in) throws Exception {
+        // Given a delivery in the folder and a cluster that refuses the watcher's credentials
+        Files.copy(SharedData.coco().resolve("instances/instances_val2017_mini.json"), in.resolve("vendor.json"));
+        MemorySink.Log log = new MemorySink.Log();
+        WatchFolder refused = new WatchFolder(in, 0, f -> {
+            throw new SaslAuthenticationException("Authentication failed: invalid credentials");
+        });
+
+        // When the watcher takes it (once it has seen it settle), the refusal ends the watch
+        long deadline = System.currentTimeMillis() + 5000;
+        SaslAuthenticationException ended = null;
+        while (ended == null && System.currentTimeMillis() < deadline) {
+            try {
+                assertEquals(0, refused.pollOnce());
+                Thread.sleep(50);
+            } catch (SaslAuthenticationException e) {
+                ended = e;
+            }
+        }
+        assertNotNull(ended, "the refusal reached the watch's caller");
+
+        // Then the file is where the vendor put it, with no report saying it failed
+        assertTrue(Files.exists(in.resolve("vendor.json")));
+        assertFalse(Files.exists(in.resolve("failed/vendor.json")), "not the file's fault");
+        assertFalse(Files.exists(in.resolve("failed/vendor.report.json")));
+        assertFalse(Files.exists(in.resolve("done/vendor.json")));
+        // and the watcher restarted with the right credentials takes it whole
+        WatchFolder fixed = new WatchFolder(in, 0, f -> IngestTest.ingest(f, log, Integer.MAX_VALUE, 100));
+        int taken = 0;
+        while (taken == 0 && System.currentTimeMillis() < deadline + 5000) {
+            taken = fixed.pollOnce();
+            Thread.sleep(50);
+        }
+        assertEquals(1, taken);
+        assertTrue(Files.exists(in.resolve("done/vendor.json")));
+        assertEquals(79, log.on(Topics.INSTANCES).size());
     }
 
     @Test
