@@ -66,13 +66,9 @@ class MetricsIT {
             serve.awaitOutput("COCO API on", Duration.ofSeconds(60));
 
             // When a delivery with one wrong area is ingested
-            ObjectNode root = (ObjectNode) SharedData.readJson("instances/instances_val2017_mini.json");
-            ObjectNode bad = (ObjectNode) root.get("annotations").get(0);
-            bad.put("area", bad.get("area").asDouble() * 1.05);
-            Path file = dir.resolve("vendor-delivery.json");
-            SharedData.JSON.writeValue(file.toFile(), root);
-            Ingest.run(Ingest.Options.of(file), b -> new KafkaSink(stack.clientConfig(), b), new Ingest.Progress() { });
-            int images = root.get("images").size();
+            PlantedDefect bad = PlantedDefect.wrongArea(dir, "vendor-delivery.json");
+            Ingest.run(Ingest.Options.of(bad.file()), b -> new KafkaSink(stack.clientConfig(), b), new Ingest.Progress() { });
+            int images = bad.images();
 
             // Then every event is counted, the lag of every input partition falls to 0, and the alerts
             // counted are the alerts on coco.alerts.v1 (the class's other test may have delivered too: all count)

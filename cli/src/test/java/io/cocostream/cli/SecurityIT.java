@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cocostream.embedded.EmbeddedKafka;
 import io.cocostream.embedded.registry.EmbeddedSchemaRegistry;
 import io.cocostream.embedded.registry.KafkaSchemaLog;
@@ -111,24 +110,20 @@ class SecurityIT {
             streams.awaitOutput("validating", Duration.ofSeconds(90));
 
             // When a delivery with one wrong area is ingested
-            ObjectNode root = (ObjectNode) SharedData.readJson("instances/instances_val2017_mini.json");
-            ObjectNode bad = (ObjectNode) root.get("annotations").get(0);
-            bad.put("area", bad.get("area").asDouble() * 1.05);
-            Path file = dir.resolve("secured-delivery.json");
-            SharedData.JSON.writeValue(file.toFile(), root);
-            CommandLines.run("ingest", file.toString(), "--config", config);
+            PlantedDefect bad = PlantedDefect.wrongArea(dir, "secured-delivery.json");
+            CommandLines.run("ingest", bad.file().toString(), "--config", config);
 
             // Then alerts, over the same settings, shows the planted error with its image and annotation
             try (ChildJvm alerts = ChildJvm.start(dir.resolve("alerts.log"), "alerts", "--config", config,
                     "--from-beginning", "--format", "jsonl", "--rule", "area.polygon")) {
-                alerts.awaitOutput("\"annotation_id\":" + bad.get("id").asLong(), Duration.ofSeconds(90));
+                alerts.awaitOutput("\"annotation_id\":" + bad.annotationId(), Duration.ofSeconds(90));
                 JsonNode alert = null;
                 for (String line : alerts.output().split("\n")) {
                     if (line.startsWith("{")) {
                         alert = SharedData.JSON.readTree(line);
                     }
                 }
-                assertEquals(bad.get("image_id").asLong(), alert.get("image_id").asLong(), alerts.output());
+                assertEquals(bad.imageId(), alert.get("image_id").asLong(), alerts.output());
                 alerts.terminate();
             }
             streams.terminate();
@@ -158,9 +153,8 @@ class SecurityIT {
     @Test
     void aWrongRegistryPasswordIsAClearErrorNamingTheRegistry() throws IOException {
         String config = dir.resolve("wrong-registry-password.properties").toString();
-        ObjectNode root = (ObjectNode) SharedData.readJson("instances/instances_val2017_mini.json");
-        Path file = dir.resolve("registry-refused.json");
-        SharedData.JSON.writeValue(file.toFile(), root);
+        Path file = Files.copy(SharedData.coco().resolve("instances/instances_val2017_mini.json"),
+                dir.resolve("registry-refused.json"));
         CommandLines.Output o = CommandLines.runWithErrors(2, "ingest", file.toString(), "--config", config);
         assertTrue(o.err().contains(registry.url()), o.err());
         assertTrue(o.err().contains("401"), o.err());
