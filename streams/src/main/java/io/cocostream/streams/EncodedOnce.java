@@ -3,7 +3,6 @@ package io.cocostream.streams;
 import io.cocostream.schemas.serde.AvroSerde;
 import io.cocostream.schemas.serde.AvroSerializer;
 import io.cocostream.schemas.serde.SchemaRegistryClient;
-import java.util.Arrays;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -14,7 +13,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * A view encoded once where it is both stored and sent: the store's serializer keeps, per stream
  * thread, the record it last encoded and its bytes; the view topic's serializer, asked next for that
- * very object, frames those bytes for its own subject instead of encoding the view again. A kept
+ * very object, sends those bytes (framed for its own subject) instead of encoding the view again. A kept
  * encoding is taken once, by identity, by the next serialization on its thread; any other record is
  * encoded anew. Its contract: a record is not changed between its put and its send, which
  * {@link Views} keeps (it puts a view and forwards it as it is). An image view is the topology's
@@ -44,8 +43,7 @@ final class EncodedOnce<T extends SpecificRecord> {
             if (k == null || k.record() != record) {
                 return encoder.serialize(topic, record);
             }
-            // The Avro body after the 5-byte header, framed with this topic's subject's schema id.
-            return encoder.serializeEncoded(topic, record.getSchema(), Arrays.copyOfRange(k.framed(), 5, k.framed().length));
+            return encoder.reframe(topic, record.getSchema(), k.framed());
         };
         this.store = Serdes.serdeFrom(keeping, decoder);
         this.sent = Serdes.serdeFrom(reusing, decoder);

@@ -3,6 +3,7 @@ package io.cocostream.schemas.serde;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -83,10 +84,8 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
                 if (!latest.schema().equals(schema)) {
                     bytes = project(body, schema, latest.schema());
                 }
-            } else if (config.autoRegister()) {
-                id = client.register(subject, schema);
             } else {
-                id = client.lookupId(subject, schema);
+                id = id(subject, schema);
             }
             byte[] framed = new byte[5 + bytes.length];
             framed[0] = MAGIC;
@@ -97,6 +96,38 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
             throw new SerializationException("cannot serialize a " + schema.getFullName() + " for topic " + topic
                     + " (subject " + subject + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Bytes {@link #serialize} gave for another topic, framed for {@code topic}: the same array when
+     * its subject has the same schema id (the registry's ids are global), else a copy with this one's.
+     */
+    public byte[] reframe(String topic, Schema schema, byte[] framed) {
+        if (config == null) {
+            throw new IllegalStateException("AvroSerializer used before configure()");
+        }
+        if (config.useLatestVersion()) {
+            return serializeEncoded(topic, schema, Arrays.copyOfRange(framed, 5, framed.length));
+        }
+        String subject = (isKey ? config.keyStrategy() : config.valueStrategy()).subject(topic, isKey, schema);
+        int id;
+        try {
+            id = id(subject, schema);
+        } catch (RuntimeException e) {
+            throw new SerializationException("cannot serialize a " + schema.getFullName() + " for topic " + topic
+                    + " (subject " + subject + "): " + e.getMessage(), e);
+        }
+        if (ByteBuffer.wrap(framed, 1, 4).getInt() == id) {
+            return framed;
+        }
+        byte[] copy = framed.clone();
+        ByteBuffer.wrap(copy, 1, 4).putInt(id);
+        return copy;
+    }
+
+    /** The schema's id under {@code subject}: registered on first use, or looked up (auto.register.schemas=false). */
+    private int id(String subject, Schema schema) {
+        return config.autoRegister() ? client.register(subject, schema) : client.lookupId(subject, schema);
     }
 
     private DatumWriter<Object> writer(Schema schema) {
