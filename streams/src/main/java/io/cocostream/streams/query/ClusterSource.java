@@ -10,6 +10,7 @@ import io.cocostream.schemas.avro.ImageEvaluation;
 import io.cocostream.schemas.avro.ResultsView;
 import io.cocostream.streams.Stores;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -225,31 +226,47 @@ final class ClusterSource implements CocoApi.Source, RunApi.Data {
         return host.equals(self);
     }
 
-    /** A GET to another instance; its failure is this request's failure, with the instance named. */
+    /** A GET to another instance, its answer as text (an SVG); its failure is this request's failure, with the instance named. */
     String fetch(HostInfo host, String pathAndQuery) {
+        try (InputStream in = open(host, pathAndQuery)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw unreachable(host, e);
+        }
+    }
+
+    /** A GET to another instance, its JSON parsed as it arrives (an answer of every image view is not held as text too). */
+    private JsonNode get(HostInfo host, String pathAndQuery) {
+        try (InputStream in = open(host, pathAndQuery)) {
+            return StoreSource.JSON.readTree(in);
+        } catch (IOException e) {
+            throw new Unavailable("instance " + host.host() + ":" + host.port() + " sent no JSON: " + e.getMessage());
+        }
+    }
+
+    /** The body of another instance's 200 to a GET; any other answer is an {@link Unavailable} naming it. */
+    private InputStream open(HostInfo host, String pathAndQuery) {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url(host, pathAndQuery))).timeout(TIMEOUT)
-                    .header(ApiSecurity.INTERNAL_HEADER, security.internalToken()).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url(host, pathAndQuery)))
+                    .timeout(TIMEOUT).header(ApiSecurity.INTERNAL_HEADER, security.internalToken()).GET().build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
             if (r.statusCode() != 200) {
-                throw new Unavailable("instance " + host.host() + ":" + host.port() + " answered " + r.statusCode()
-                        + " to " + pathAndQuery + ": " + r.body());
+                try (InputStream body = r.body()) {
+                    throw new Unavailable("instance " + host.host() + ":" + host.port() + " answered " + r.statusCode()
+                            + " to " + pathAndQuery + ": " + new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                }
             }
             return r.body();
         } catch (IOException e) {
-            throw new Unavailable("instance " + host.host() + ":" + host.port() + " unreachable: " + e.getMessage());
+            throw unreachable(host, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted asking " + host.host() + ":" + host.port());
         }
     }
 
-    private JsonNode get(HostInfo host, String pathAndQuery) {
-        try {
-            return StoreSource.JSON.readTree(fetch(host, pathAndQuery));
-        } catch (IOException e) {
-            throw new Unavailable("instance " + host.host() + ":" + host.port() + " sent no JSON: " + e.getMessage());
-        }
+    private static Unavailable unreachable(HostInfo host, IOException e) {
+        return new Unavailable("instance " + host.host() + ":" + host.port() + " unreachable: " + e.getMessage());
     }
 
     private static void entries(List<CocoApi.Entry> out, JsonNode list) {
