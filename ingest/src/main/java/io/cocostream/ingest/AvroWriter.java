@@ -1,5 +1,6 @@
 package io.cocostream.ingest;
 
+import io.cocostream.schemas.serde.AvroData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
@@ -22,7 +23,8 @@ final class AvroWriter {
     /** A generated record's binary. */
     byte[] encode(SpecificRecord r) throws IOException {
         BinaryEncoder e = begin();
-        writers.computeIfAbsent(r.getClass(), c -> new SpecificDatumWriter<>(r.getSchema())).write(r, e);
+        writers.computeIfAbsent(r.getClass(), c -> new SpecificDatumWriter<>(r.getSchema(), AvroData.SPECIFIC))
+                .write(r, e);
         return end();
     }
 

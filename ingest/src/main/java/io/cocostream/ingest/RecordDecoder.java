@@ -1,5 +1,6 @@
 package io.cocostream.ingest;
 
+import io.cocostream.schemas.serde.AvroData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
@@ -23,7 +24,7 @@ public final class RecordDecoder {
     public SpecificRecord decode(Schema schema, byte[] body) {
         try {
             decoder = DecoderFactory.get().binaryDecoder(body, decoder);
-            return readers.computeIfAbsent(schema, SpecificDatumReader::new).read(null, decoder);
+            return readers.computeIfAbsent(schema, s -> new SpecificDatumReader<>(s, s, AvroData.SPECIFIC)).read(null, decoder);
         } catch (IOException e) {
             throw new UncheckedIOException("not valid Avro for " + schema.getFullName(), e);
         }

@@ -75,11 +75,11 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     private DatumReader<Object> reader(int id) {
         Schema writer = client.schemaById(id);
         if (targetSchema != null) {
-            return new SpecificDatumReader<>(writer, targetSchema, SpecificData.get());
+            return new SpecificDatumReader<>(writer, targetSchema, AvroData.SPECIFIC);
         }
         if (config.specificReader() && SpecificData.get().getClass(writer) != null) {
             Schema reader = SpecificData.get().getSchema(SpecificData.get().getClass(writer));
-            return new SpecificDatumReader<>(writer, reader, SpecificData.get());
+            return new SpecificDatumReader<>(writer, reader, AvroData.SPECIFIC);
         }
         return new GenericDatumReader<>(writer);
     }

@@ -13,7 +13,6 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -131,7 +130,7 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
     }
 
     private DatumWriter<Object> writer(Schema schema) {
-        return writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, SpecificData.get()));
+        return writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, AvroData.SPECIFIC));
     }
 
     /** Re-encodes a body written with {@code from} as the subject's latest schema (which must be able to read it). */
