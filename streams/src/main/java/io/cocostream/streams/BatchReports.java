@@ -10,7 +10,7 @@ import io.cocostream.schemas.avro.ReportStatus;
 import io.cocostream.schemas.avro.ValidationAlert;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * VALIDATED once its final manifest has come and as many events as it counts are validated;
  * alerts that come later (an unknown category's, after its grace period; an annotation id seen
  * across images) still count. A status change is forwarded at once, other changes at most every
- * {@link #EMIT_EVERY}: a train2017-size delivery is 118k tallies, not 118k reports.
+ * {@link #EMIT_EVERY}: a train2017-size delivery is 118k tallies, not 118k reports. Its examples
+ * are kept apart ({@link BatchExamples}) and put back into what is forwarded.
  */
 final class BatchReports implements Processor<String, BatchDelta, String, BatchReport> {
     /** How many first alerts of each rule a report keeps as examples. */
@@ -39,17 +40,25 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
 
     private ProcessorContext<String, BatchReport> context;
     private KeyValueStore<String, BatchReport> reports;
+    private KeyValueStore<String, ValidationAlert> examples;
     /** Batches changed since they were last forwarded (not kept: after a restart every open report is). */
     private final Set<String> dirty = new LinkedHashSet<>();
+    /**
+     * The open reports as the store has them, decoded: every tally changes its report, and the
+     * store holds bytes (put encodes at once, so the objects here are free to change after).
+     */
+    private final Map<String, BatchReport> open = new HashMap<>();
 
     @Override
     public void init(ProcessorContext<String, BatchReport> context) {
         this.context = context;
         this.reports = context.getStateStore(Stores.BATCH_REPORTS);
+        this.examples = context.getStateStore(Stores.BATCH_EXAMPLES);
+        open.clear(); // a task revived after a failure reads its store again
         try (KeyValueIterator<String, BatchReport> it = reports.all()) {
             while (it.hasNext()) {
                 KeyValue<String, BatchReport> e = it.next();
-                if (e.value.getStatus() != ReportStatus.VALIDATED && e.value.getStatus() != ReportStatus.FAILED) {
+                if (!closed(e.value)) {
                     dirty.add(e.key);
                 }
             }
@@ -64,7 +73,7 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
             return;
         }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        BatchReport report = reports.get(r.key());
+        BatchReport report = report(r.key());
         ReportStatus before = report == null ? null : report.getStatus();
         if (report == null) {
             report = BatchReport.newBuilder().setBatchId(r.key()).setStatus(ReportStatus.RECEIVED).setReceivedAt(now)
@@ -81,6 +90,7 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
         }
         if (d.getAlert() != null) {
             alert(report, d.getAlert());
+            BatchExamples.add(examples, r.key(), d.getAlert());
         }
         if (report.getStatus() == ReportStatus.RECEIVED && report.getImagesValidated() > 0) {
             report.setStatus(ReportStatus.VALIDATING);
@@ -91,12 +101,26 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
         }
         report.setUpdatedAt(now);
         reports.put(r.key(), report);
+        if (closed(report)) {
+            open.remove(r.key()); // a late alert of a closed report reads it from the store
+        } else {
+            open.put(r.key(), report);
+        }
         if (report.getStatus() != before) {
             dirty.remove(r.key());
-            context.forward(new Record<>(r.key(), report, context.currentSystemTimeMs()));
+            context.forward(new Record<>(r.key(), BatchExamples.into(report, examples), context.currentSystemTimeMs()));
         } else {
             dirty.add(r.key());
         }
+    }
+
+    private BatchReport report(String batch) {
+        BatchReport report = open.get(batch);
+        return report != null ? report : reports.get(batch);
+    }
+
+    private static boolean closed(BatchReport report) {
+        return report.getStatus() == ReportStatus.VALIDATED || report.getStatus() == ReportStatus.FAILED;
     }
 
     /** What a manifest says of its delivery; the final one, how many events make it whole. */
@@ -128,10 +152,6 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
             case INFO -> report.getInfos();
         };
         counts.merge(a.getRule(), 1L, Long::sum);
-        List<ValidationAlert> examples = report.getExamples().computeIfAbsent(a.getRule(), k -> new ArrayList<>());
-        if (examples.size() < EXAMPLES) {
-            examples.add(a);
-        }
     }
 
     private static void validated(BatchReport report, Instant now) {
@@ -150,9 +170,9 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
     private void flush() {
         long now = context.currentSystemTimeMs();
         for (String batch : dirty) {
-            BatchReport report = reports.get(batch);
+            BatchReport report = report(batch);
             if (report != null) {
-                context.forward(new Record<>(batch, report, now));
+                context.forward(new Record<>(batch, BatchExamples.into(report, examples), now));
             }
         }
         dirty.clear();

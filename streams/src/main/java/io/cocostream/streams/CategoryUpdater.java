@@ -6,9 +6,14 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Keeps the categories' global store current (tombstones remove). */
+/** Keeps the categories' global store current (tombstones remove), counting each change. */
 final class CategoryUpdater implements Processor<String, Category, Void, Void> {
+    private final CategoryChanges changes;
     private KeyValueStore<String, Category> store;
+
+    CategoryUpdater(CategoryChanges changes) {
+        this.changes = changes;
+    }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
@@ -22,5 +27,6 @@ final class CategoryUpdater implements Processor<String, Category, Void, Void> {
         } else {
             store.put(r.key(), r.value());
         }
+        changes.changed();
     }
 }

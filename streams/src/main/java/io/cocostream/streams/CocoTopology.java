@@ -85,12 +85,13 @@ public final class CocoTopology {
         StreamsBuilder b = new StreamsBuilder(new TopologyConfig(new StreamsConfig(Map.of(
                 StreamsConfig.APPLICATION_ID_CONFIG, "cocostream", StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092",
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true))));
+        CategoryChanges categoryChanges = new CategoryChanges();
         b.addGlobalStore(
                 keyValueStoreBuilder(inMemoryKeyValueStore(Stores.CATEGORIES), Serdes.String(), categorySerde)
                         .withLoggingDisabled(),
                 Topics.CATEGORIES,
                 Consumed.with(Serdes.String(), categorySerde).withName("categories-source"),
-                CategoryUpdater::new);
+                () -> new CategoryUpdater(categoryChanges));
         List<KStream<Long, Out>> alerts = new ArrayList<>();
         Map<String, KStream<Long, Out>> tallies = new LinkedHashMap<>();
         KStream<Long, Out> retractions = b
@@ -103,7 +104,7 @@ public final class CocoTopology {
             b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(pending), Serdes.String(), alertSerde));
             Map<String, KStream<Long, Out>> routed = b
                     .stream(source.topic(), Consumed.with(Serdes.Long(), anySerde).withName(kind + "-source"))
-                    .process(() -> new Validate(source, tol, meters), Named.as("validate-" + kind), pending)
+                    .process(() -> new Validate(source, tol, categoryChanges, meters), Named.as("validate-" + kind), pending)
                     .split(Named.as("route-" + kind + "-"))
                     .branch((k, v) -> v instanceof Out.Alert, Branched.as("alerts"))
                     .branch((k, v) -> v instanceof Out.Tally, Branched.as("tallies"))
@@ -193,8 +194,9 @@ public final class CocoTopology {
         // Cached: a report changes with every tally, and its store and changelog need only its last value per commit.
         b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.BATCH_REPORTS), Serdes.String(), reportSerde)
                 .withCachingEnabled());
+        b.addStateStore(keyValueStoreBuilder(persistentKeyValueStore(Stores.BATCH_EXAMPLES), Serdes.String(), alertSerde));
         deltas.repartition(Repartitioned.with(Serdes.String(), deltaSerde).withName(Stores.BATCH_DELTAS_REPARTITION))
-                .process(BatchReports::new, Named.as("batch-reports"), Stores.BATCH_REPORTS)
+                .process(BatchReports::new, Named.as("batch-reports"), Stores.BATCH_REPORTS, Stores.BATCH_EXAMPLES)
                 .to(Topics.BATCH_REPORTS, Produced.with(Serdes.String(), reportSerde).withName("batch-reports-sink"));
         return b.build();
     }

@@ -19,8 +19,10 @@ public final class Stores {
     /** The repartition by annotation id (topic {@code <application.id>-annotation-ids-repartition}). */
     public static final String ANNOTATION_IDS_REPARTITION = "annotation-ids";
 
-    /** Batch id to its {@code BatchReport}. */
+    /** Batch id to its {@code BatchReport}, without its examples ({@link BatchExamples#into} puts them back). */
     public static final String BATCH_REPORTS = "batch-reports-store";
+    /** {@code <batch id>\0<rule>\0<n>} to the report's n-th example of the rule ({@link BatchExamples}). */
+    public static final String BATCH_EXAMPLES = "batch-examples-store";
     /** The repartition by batch id of what counts towards a report (topic {@code <application.id>-batch-deltas-repartition}). */
     public static final String BATCH_DELTAS_REPARTITION = "batch-deltas";
 

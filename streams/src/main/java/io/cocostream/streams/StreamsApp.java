@@ -41,6 +41,10 @@ public final class StreamsApp {
         // Views are large records (masks, segmentations): bigger compressed batches cost less per record.
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 262_144);
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Transactions v2: a transaction's first sends may reach a partition before the previous
+        // commit's marker, and are answered CONCURRENT_TRANSACTIONS (the sends behind them
+        // OUT_OF_ORDER_SEQUENCE); each retry waited retry.backoff.ms, 100 ms, and the commit with it.
+        p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10L);
         // Alerts within a second: commit (and so make visible to read_committed readers) every 200 ms.
         p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         return p;

@@ -59,9 +59,14 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
     private KeyValueStore<String, Category> categories;
     private KeyValueStore<String, ValidationAlert> pending;
     private final Map<Integer, Category> skeletonsChecked = new HashMap<>();
+    private final CategoryChanges changes;
+    /** The categories read since the store's last change (null: unknown), by id. */
+    private final Map<Integer, Category> read = new HashMap<>();
+    private long readAt = -1;
 
-    Validate(Kind kind, Tolerances tol, Meters meters) {
+    Validate(Kind kind, Tolerances tol, CategoryChanges changes, Meters meters) {
         this.kind = kind;
+        this.changes = changes;
         this.meters = meters;
         this.validator = new EventValidator(tol);
         this.masks = kind == Kind.INSTANCES || kind == Kind.STUFF || kind == Kind.PANOPTIC;
@@ -161,8 +166,19 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
         }
     }
 
+    /** A category of this kind, decoded from the global store once per change of it (each annotation asks). */
     private Category category(int id) {
-        return categories.get(kind.key(id));
+        long now = changes.count();
+        if (now != readAt) {
+            read.clear();
+            readAt = now;
+        }
+        Category c = read.get(id);
+        if (c == null && !read.containsKey(id)) {
+            c = categories.get(kind.key(id));
+            read.put(id, c);
+        }
+        return c;
     }
 
     private InstanceView instanceView(long imageId, Image image, Provenance provenance, EventValidator.Result result) {
@@ -197,6 +213,7 @@ final class Validate implements Processor<Long, SpecificRecord, Long, Out> {
     }
 
     private void recheck(long now) {
+        readAt = -1; // and read categories anew: a global store restored anew (not through its processor) is not counted
         List<String> done = new ArrayList<>();
         try (KeyValueIterator<String, ValidationAlert> it = pending.all()) {
             while (it.hasNext()) {

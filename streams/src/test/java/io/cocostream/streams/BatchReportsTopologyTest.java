@@ -108,6 +108,10 @@ class BatchReportsTopologyTest {
         assertEquals(5L, r.getErrors().get(RuleIds.AREA_POLYGON));
         assertEquals(List.of(1L, 2L, 3L), r.getExamples().get(RuleIds.AREA_POLYGON).stream()
                 .map(ValidationAlert::getImageId).toList());
+        // The API reads the report from its store with the same examples; the stored report holds none itself
+        BatchReport stored = (BatchReport) d.driver.getKeyValueStore(Stores.BATCH_REPORTS).get("b");
+        assertEquals(Map.of(), stored.getExamples());
+        assertEquals(List.of(r), d.stores().reports());
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.cocostream.schemas.Topics;
 import io.cocostream.schemas.avro.Category;
 import io.cocostream.schemas.avro.Image;
 import io.cocostream.schemas.avro.InstanceAnnotation;
+import io.cocostream.schemas.avro.InstanceView;
 import io.cocostream.schemas.avro.InstancesEvent;
 import io.cocostream.schemas.avro.Provenance;
 import io.cocostream.schemas.avro.Segmentation;
@@ -114,6 +115,34 @@ class CocoTopologyTest {
                 .setProvenance(PROV).build());
         driver.advanceWallClockTime(Validate.CATEGORY_GRACE.plusSeconds(1));
         assertTrue(alerts.isEmpty(), "the late category cleared the pending check");
+    }
+
+    @Test
+    void eachEventSeesTheCategoriesAsTheyAreWhenItComes() {
+        // Given an instances view read back, and an event whose category is not known yet
+        SchemaRegistryClient client = new SchemaRegistryClient(SerdeConfig.from(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL,
+                registry.url())));
+        TestOutputTopic<Long, InstanceView> views = driver.createOutputTopic(Topics.INSTANCES_VIEW, new LongDeserializer(),
+                new AvroSerde<>(InstanceView.class, client, Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry.url()))
+                        .deserializer());
+        instances.pipeInput(5L, event(21, 1, 2));
+        assertEquals(List.of(), names(views.readValue()));
+        // When the category arrives, then is renamed, each between two events
+        categories.pipeInput("instances/2", Category.newBuilder().setKind("instances").setId(2).setName("bicycle")
+                .setProvenance(PROV).build());
+        instances.pipeInput(5L, event(21, 1, 2));
+        List<String> arrived = names(views.readValue());
+        categories.pipeInput("instances/2", Category.newBuilder().setKind("instances").setId(2).setName("bike")
+                .setProvenance(PROV).build());
+        instances.pipeInput(5L, event(21, 1, 2));
+        // Then each later event's view names the category as it was then
+        assertEquals(List.of("bicycle"), arrived);
+        assertEquals(List.of("bike"), names(views.readValue()));
+        assertTrue(views.isEmpty());
+    }
+
+    private static List<String> names(InstanceView v) {
+        return v.getCategories().stream().map(Category::getName).toList();
     }
 
     @Test

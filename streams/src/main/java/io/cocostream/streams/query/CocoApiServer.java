@@ -247,7 +247,8 @@ public final class CocoApiServer implements AutoCloseable {
 
     /** The stores the API reads (the categories are a global store, always whole). */
     private static final List<String> QUERIED = List.of(Stores.IMAGE_VIEW, Stores.PANOPTIC_VIEW, Stores.ANNOTATION_IDS,
-            Stores.RESULTS_VIEW, Stores.RUN_EVALUATIONS, Stores.GROUND_TRUTH_COUNTS, Stores.RUNS, Stores.BATCH_REPORTS);
+            Stores.RESULTS_VIEW, Stores.RUN_EVALUATIONS, Stores.GROUND_TRUTH_COUNTS, Stores.RUNS, Stores.BATCH_REPORTS,
+            Stores.BATCH_EXAMPLES);
 
     private Object result(String path, Kind kind, Map<String, String> q) {
         StoreSource.storeOf(kind); // refuses an unknown kind (400) before any store is touched

@@ -19,6 +19,8 @@ import io.cocostream.schemas.avro.KeypointAnnotation;
 import io.cocostream.schemas.avro.PanopticView;
 import io.cocostream.schemas.avro.ResultsView;
 import io.cocostream.schemas.avro.ValidatedAnnotation;
+import io.cocostream.schemas.avro.ValidationAlert;
+import io.cocostream.streams.BatchExamples;
 import io.cocostream.streams.Stores;
 import io.cocostream.streams.coco.CocoJson;
 import java.io.IOException;
@@ -187,9 +189,10 @@ public final class StoreSource implements CocoApi.Source, RunApi.Data {
     public List<BatchReport> reports() {
         List<BatchReport> out = new ArrayList<>();
         ReadOnlyKeyValueStore<String, BatchReport> store = stores.store(Stores.BATCH_REPORTS);
+        ReadOnlyKeyValueStore<String, ValidationAlert> examples = stores.store(Stores.BATCH_EXAMPLES);
         try (KeyValueIterator<String, BatchReport> it = store.all()) {
             while (it.hasNext()) {
-                out.add(it.next().value);
+                out.add(BatchExamples.into(it.next().value, examples));
             }
         }
         return out;
