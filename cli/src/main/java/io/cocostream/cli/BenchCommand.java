@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,12 +90,17 @@ final class BenchCommand implements Callable<Integer> {
             description = "With --validation: all state stores' RocksDB memory, MiB, as streams takes it (default ${DEFAULT-VALUE}).")
     long rocksDbMemoryMb;
 
+    @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
+            description = "With --validation: a Kafka Streams setting for the topology, over cocostream's (e.g."
+                    + " producer.compression.type=zstd); repeatable.")
+    Map<String, String> streamsConfig = new LinkedHashMap<>();
+
     private final PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
         if (validation) {
-            new ValidationBench(out).run(images, seed, rate, seconds, threads, rocksDbMemoryMb);
+            new ValidationBench(out).run(file, images, seed, rate, seconds, threads, rocksDbMemoryMb, streamsConfig);
             return 0;
         }
         if (eval) {

@@ -7,9 +7,6 @@ import io.cocostream.schemas.avro.InstancesEvent;
 import io.cocostream.schemas.avro.ValidationAlert;
 import io.cocostream.streams.StreamsApp;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +31,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * {@code bench --validation}'s first delivery: a file ingested before the clock starts, then the
  * topology started with {@code threads} stream threads, timed until its group has consumed and
  * committed every input partition (so every alert and view is committed, exactly-once), beside
- * {@code check}'s time on the same file; the bytes the broker wrote per byte of event input; where
+ * {@code check}'s time on the same file; the process's CPU by thread ({@link ThreadCpu}) and the
+ * stream threads' producers' retries; the bytes the broker wrote per byte of event input; where
  * the stream threads' time went ({@link StreamThreadProfile}); and, meanwhile, small deliveries of
  * ten images each, timed from their send to their last alert (fairness).
  */
@@ -59,8 +57,9 @@ final class FirstDeliveryBench {
         List<Double> small = new ArrayList<>();
         double seconds;
         StreamThreadProfile.Parts parts;
-        long cpu0 = processCpuNanos();
-        double streamCpu;
+        ThreadCpu cpu = ThreadCpu.start();
+        Map<String, Double> cpuGroups;
+        Map<String, Double> producers;
         try (StreamThreadProfile profile = StreamThreadProfile.start(tmp)) {
             long t0 = System.nanoTime();
             app.start();
@@ -68,7 +67,8 @@ final class FirstDeliveryBench {
             fairness.start();
             awaitNoLag(client, appId);
             seconds = (System.nanoTime() - t0) / 1e9;
-            streamCpu = streamThreadsCpuNanos() / 1e9;
+            cpuGroups = cpu.groups();
+            producers = producerTotals(app);
             bigDone.set(true);
             parts = profile.parts();
             fairness.join();
@@ -76,11 +76,14 @@ final class FirstDeliveryBench {
         out.printf("first delivery, %d stream threads, from start to every alert and view committed: %.1f s, %.0f"
                 + " annotations/s (check on the same file: %.1f s; %.1f× check's time)%n", threads, seconds,
                 annotations / seconds, checkSeconds, seconds / checkSeconds);
-        double processCpu = (processCpuNanos() - cpu0) / 1e9;
+        double processCpu = cpuGroups.values().stream().mapToDouble(Double::doubleValue).sum();
         int cores = Runtime.getRuntime().availableProcessors();
         out.printf("CPU meanwhile: this process (the broker, registry and GC with the topology) %.0f cpu-s of %d cores × %.0f s"
-                + " (%.0f%%); the stream threads %.0f cpu-s (%.0f%% of the process's)%n", processCpu, cores, seconds,
-                100 * processCpu / (cores * seconds), streamCpu, 100 * streamCpu / processCpu);
+                + " (%.0f%%); by thread, cpu-s: %s%n", processCpu, cores, seconds, 100 * processCpu / (cores * seconds),
+                ThreadCpu.shares(cpuGroups, 10));
+        out.printf("the stream threads' producers: %.0f records sent, %.0f retried, %.0f failed; %.0f commits%n",
+                producers.get("record-send-total"), producers.get("record-retry-total"),
+                producers.get("record-error-total"), producers.get("commit-total"));
         Map<String, Long> after = topicBytes();
         Map<String, Long> written = new TreeMap<>();
         after.forEach((t, b) -> {
@@ -102,20 +105,18 @@ final class FirstDeliveryBench {
                 ValidationBench.pct(ms, 0.99) / 1e3);
     }
 
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    }
-
-    /** CPU time of the live stream threads (they start with the app: all of theirs is the app's). */
-    private static long streamThreadsCpuNanos() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long sum = 0;
-        for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (t != null && t.getThreadName().contains("StreamThread-")) {
-                sum += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+    /** The stream threads' producers' sends, retries and errors, and the threads' commits, summed over them. */
+    private static Map<String, Double> producerTotals(KafkaStreams app) {
+        Map<String, Double> sums = new HashMap<>();
+        Set<String> wanted = Set.of("record-send-total", "record-retry-total", "record-error-total", "commit-total");
+        app.metrics().forEach((name, metric) -> {
+            boolean ours = name.group().equals("producer-metrics") || name.group().equals("stream-thread-metrics");
+            if (ours && wanted.contains(name.name()) && metric.metricValue() instanceof Number n) {
+                sums.merge(name.name(), n.doubleValue(), Double::sum);
             }
-        }
-        return sum;
+        });
+        wanted.forEach(w -> sums.putIfAbsent(w, 0.0));
+        return sums;
     }
 
     /** The event topics ingest writes, which the figures divide by. */

@@ -61,14 +61,27 @@ final class ValidationBench {
         this.out = out;
     }
 
-    void run(int images, long seed, int rate, int seconds, int threads, long rocksDbMemoryMb) throws Exception {
+    /**
+     * Runs every figure on {@code file} (an instances file, delivered again as it is for the
+     * re-delivery), or without one on a synthetic file of {@code images} images (re-delivered as
+     * the same images with seed {@code seed + 1}).
+     */
+    void run(Path file, int images, long seed, int rate, int seconds, int threads, long rocksDbMemoryMb,
+            Map<String, String> settings) throws Exception {
         Path tmp = Files.createTempDirectory("cocostream-bench-validation-");
-        Path f = tmp.resolve("synthetic_instances.json");
-        Synth.write(Kind.INSTANCES, images, seed, f);
+        Path f = file != null ? file : tmp.resolve("synthetic_instances.json");
+        if (file == null) {
+            Synth.write(Kind.INSTANCES, images, seed, f);
+        }
         List<InstancesEvent> events = new ArrayList<>();
         Ingest.run(Ingest.Options.of(f).withProducer("bench"), b -> new Collect(events), new Ingest.Progress() { });
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException(f + ": bench --validation takes an instances file, and this one has no"
+                    + " instances events");
+        }
         long anns = events.stream().mapToLong(e -> e.getAnnotations().size()).sum();
-        out.printf("synthetic instances: %d images, %d annotations (%.1f MB)%n", images, anns, Files.size(f) / 1e6);
+        out.printf("%s: %d images, %d annotations (%.1f MB)%n", file != null ? f : "synthetic instances", events.size(),
+                anns, Files.size(f) / 1e6);
 
         List<MaskInput> inputs = MaskInput.of(events);
         double maskApi = best(3, () -> maskApi(inputs));
@@ -94,20 +107,27 @@ final class ValidationBench {
             Properties p = StreamsApp.config(client, appId, threads);
             p.put(StreamsConfig.STATE_DIR_CONFIG, tmp.resolve("state").toString());
             p.put(BoundedRocksDb.MEMORY_CONFIG, String.valueOf(rocksDbMemoryMb << 20));
-            out.printf("the topology: %d stream threads, %d MiB for all RocksDB stores%n", threads, rocksDbMemoryMb);
+            p.putAll(settings);
+            out.printf("the topology: %d stream threads, %d MiB for all RocksDB stores%s%n", threads, rocksDbMemoryMb,
+                    settings.isEmpty() ? "" : ", " + settings);
             KafkaStreams app = new KafkaStreams(io.cocostream.streams.CocoTopology.build(new HashMap<>(client),
                     Tolerances.DEFAULT), p);
             try {
                 new FirstDeliveryBench(out, client).run(app, appId, anns, check, threads, events.get(0), tmp);
-                // Timed: a re-delivery of the same images (another seed) to the warm app, ingest running alongside.
-                Path again = tmp.resolve("redelivery.json");
-                Synth.write(Kind.INSTANCES, images, seed + 1, again);
+                // Timed: a re-delivery of the same images (another seed, or the file again) to the warm app,
+                // ingest running alongside.
+                Path again = file != null ? file : tmp.resolve("redelivery.json");
+                if (file == null) {
+                    Synth.write(Kind.INSTANCES, images, seed + 1, again);
+                }
                 long t1 = System.nanoTime();
                 Ingest.run(Ingest.Options.of(again).withProducer("bench"), b -> new KafkaSink(client, b),
                         new Ingest.Progress() { });
                 FirstDeliveryBench.awaitNoLag(client, appId);
                 double streams = (System.nanoTime() - t1) / 1e9;
-                Files.deleteIfExists(again);
+                if (file == null) {
+                    Files.deleteIfExists(again);
+                }
                 out.printf("re-delivery to the warm topology (exactly-once, views, changelogs), %d stream threads:"
                         + " %.0f annotations/s (%.2f of the Mask API, %.2f of the rules alone; per thread %.2f of check's"
                         + " per core)%n", threads, anns / streams, maskApi / streams, rules / streams,
@@ -120,7 +140,9 @@ final class ValidationBench {
                 app.cleanUp();
             }
         } finally {
-            Files.deleteIfExists(f);
+            if (file == null) {
+                Files.deleteIfExists(f);
+            }
         }
     }
 
