@@ -69,9 +69,12 @@ final class ValidationBench {
     void run(Path file, int images, long seed, int rate, int seconds, int threads, long rocksDbMemoryMb,
             Map<String, String> settings) throws Exception {
         Path tmp = Files.createTempDirectory("cocostream-bench-validation-");
-        Path f = file != null ? file : tmp.resolve("synthetic_instances.json");
-        if (file == null) {
+        boolean synthetic = file == null;
+        Path f = synthetic ? tmp.resolve("synthetic_instances.json") : file;
+        Path again = synthetic ? tmp.resolve("redelivery.json") : file;
+        if (synthetic) {
             Synth.write(Kind.INSTANCES, images, seed, f);
+            Synth.write(Kind.INSTANCES, images, seed + 1, again);
         }
         List<InstancesEvent> events = new ArrayList<>();
         Ingest.run(Ingest.Options.of(f).withProducer("bench"), b -> new Collect(events), new Ingest.Progress() { });
@@ -80,7 +83,7 @@ final class ValidationBench {
                     + " instances events");
         }
         long anns = events.stream().mapToLong(e -> e.getAnnotations().size()).sum();
-        out.printf("%s: %d images, %d annotations (%.1f MB)%n", file != null ? f : "synthetic instances", events.size(),
+        out.printf("%s: %d images, %d annotations (%.1f MB)%n", synthetic ? "synthetic instances" : f, events.size(),
                 anns, Files.size(f) / 1e6);
 
         List<MaskInput> inputs = MaskInput.of(events);
@@ -116,18 +119,11 @@ final class ValidationBench {
                 new FirstDeliveryBench(out, client).run(app, appId, anns, check, threads, events.get(0), tmp);
                 // Timed: a re-delivery of the same images (another seed, or the file again) to the warm app,
                 // ingest running alongside.
-                Path again = file != null ? file : tmp.resolve("redelivery.json");
-                if (file == null) {
-                    Synth.write(Kind.INSTANCES, images, seed + 1, again);
-                }
                 long t1 = System.nanoTime();
                 Ingest.run(Ingest.Options.of(again).withProducer("bench"), b -> new KafkaSink(client, b),
                         new Ingest.Progress() { });
                 FirstDeliveryBench.awaitNoLag(client, appId);
                 double streams = (System.nanoTime() - t1) / 1e9;
-                if (file == null) {
-                    Files.deleteIfExists(again);
-                }
                 out.printf("re-delivery to the warm topology (exactly-once, views, changelogs), %d stream threads:"
                         + " %.0f annotations/s (%.2f of the Mask API, %.2f of the rules alone; per thread %.2f of check's"
                         + " per core)%n", threads, anns / streams, maskApi / streams, rules / streams,
@@ -140,8 +136,9 @@ final class ValidationBench {
                 app.cleanUp();
             }
         } finally {
-            if (file == null) {
+            if (synthetic) {
                 Files.deleteIfExists(f);
+                Files.deleteIfExists(again);
             }
         }
     }

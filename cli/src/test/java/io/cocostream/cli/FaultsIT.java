@@ -188,6 +188,14 @@ class FaultsIT {
                 Map<String, Long> reported = new TreeMap<>(r.getErrors());
                 r.getWarnings().forEach((rule, n) -> reported.merge(rule, n, Long::sum));
                 assertEquals(byRule, reported, "the report's counts per rule are check's");
+                // and its examples, kept apart from its counts, came through too: three a rule (fewer if it
+                // fired less), none twice
+                byRule.forEach((rule, n) -> {
+                    List<ValidationAlert> examples = r.getExamples().getOrDefault(rule, List.of());
+                    assertEquals(Math.min(3, n), examples.size(), rule + ": " + examples);
+                    assertEquals(examples.size(), examples.stream().map(a -> a.getImageId() + "/" + a.getAnnotationId())
+                            .distinct().count(), rule + ": " + examples);
+                });
                 third.terminate();
                 third.awaitExit(Duration.ofSeconds(15));
             }

@@ -22,15 +22,9 @@ public final class BatchExamples {
 
     private BatchExamples() {}
 
-    /** Keeps {@code a} as an example of its batch's report if its rule has fewer than {@link BatchReports#EXAMPLES}. */
-    static void add(KeyValueStore<String, ValidationAlert> store, String batch, ValidationAlert a) {
-        for (int n = 0; n < BatchReports.EXAMPLES; n++) {
-            String key = batch + SEP + a.getRule() + SEP + n;
-            if (store.get(key) == null) {
-                store.put(key, a);
-                return;
-            }
-        }
+    /** Keeps {@code a} as the {@code n}-th example of its rule in its batch's report (the report's counts say which). */
+    static void put(KeyValueStore<String, ValidationAlert> store, String batch, ValidationAlert a, int n) {
+        store.put(batch + SEP + a.getRule() + SEP + n, a);
     }
 
     /** {@code report} with its examples from {@code store}, each rule's in the order they came (a copy: the stored one is left as it is). */

@@ -89,8 +89,10 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
             report.getInstancesPerCategory().merge(Integer.toString(category), 1L, Long::sum);
         }
         if (d.getAlert() != null) {
-            alert(report, d.getAlert());
-            BatchExamples.add(examples, r.key(), d.getAlert());
+            long seen = alert(report, d.getAlert());
+            if (seen < EXAMPLES) {
+                BatchExamples.put(examples, r.key(), d.getAlert(), (int) seen);
+            }
         }
         if (report.getStatus() == ReportStatus.RECEIVED && report.getImagesValidated() > 0) {
             report.setStatus(ReportStatus.VALIDATING);
@@ -145,13 +147,23 @@ final class BatchReports implements Processor<String, BatchDelta, String, BatchR
         }
     }
 
-    private static void alert(BatchReport report, ValidationAlert a) {
+    /**
+     * Counts {@code a} under its rule and severity; how many alerts of its rule the report had
+     * counted before it, whatever their severity, which is how many examples of the rule it keeps
+     * (up to {@link #EXAMPLES}). The one count no alert makes, category.without-instances', is
+     * set at validation and names no example.
+     */
+    private static long alert(BatchReport report, ValidationAlert a) {
+        String rule = a.getRule();
+        long before = report.getErrors().getOrDefault(rule, 0L) + report.getWarnings().getOrDefault(rule, 0L)
+                + report.getInfos().getOrDefault(rule, 0L);
         Map<String, Long> counts = switch (a.getSeverity()) {
             case ERROR -> report.getErrors();
             case WARNING -> report.getWarnings();
             case INFO -> report.getInfos();
         };
-        counts.merge(a.getRule(), 1L, Long::sum);
+        counts.merge(rule, 1L, Long::sum);
+        return before;
     }
 
     private static void validated(BatchReport report, Instant now) {

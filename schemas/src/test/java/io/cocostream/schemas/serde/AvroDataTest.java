@@ -50,8 +50,8 @@ class AvroDataTest {
         Schema schema = SpecificData.get().getSchema(type);
         SpecificDatumReader<SpecificRecord> walked = new SpecificDatumReader<>(schema, schema, SpecificData.get());
         SpecificDatumReader<SpecificRecord> coded = new SpecificDatumReader<>(schema, schema, AvroData.SPECIFIC);
-        SpecificDatumWriter<SpecificRecord> walker = new SpecificDatumWriter<>(schema, SpecificData.get());
-        SpecificDatumWriter<SpecificRecord> coder = new SpecificDatumWriter<>(schema, AvroData.SPECIFIC);
+        DatumWriter<Object> walker = new SpecificDatumWriter<>(schema, SpecificData.get());
+        DatumWriter<Object> coder = new SpecificDatumWriter<>(schema, AvroData.SPECIFIC);
         int checked = 0;
         for (Object random : new RandomData(GenericData.get(), schema, RECORDS, 17L + type.getName().hashCode())) {
             byte[] bytes = encode(new GenericDatumWriter<>(schema, GenericData.get()), random);
@@ -74,10 +74,5 @@ class AvroDataTest {
         writer.write(datum, e);
         e.flush();
         return out.toByteArray();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static byte[] encode(SpecificDatumWriter<SpecificRecord> writer, SpecificRecord datum) throws IOException {
-        return encode((DatumWriter<Object>) (DatumWriter<?>) writer, datum);
     }
 }
